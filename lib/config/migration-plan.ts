@@ -1,0 +1,197 @@
+import { AWS_REGION_COUNTRIES } from './aws-regions';
+import {
+  type AwsLocationConfig,
+  type EnvironmentConfig,
+  type LocationConfig,
+  type MarketConfig,
+  type PhaseConfig,
+  type PhaseLocationConfig,
+  type PlatformConfig,
+  type ProviderLocationConfig,
+  REST_OF_WORLD,
+  type ServiceConfig,
+} from './schema';
+
+/** Where one phase puts one location, with the location resolved. */
+export interface PhaseSite {
+  readonly phase: PhaseConfig;
+  readonly site: PhaseLocationConfig;
+  readonly location: LocationConfig;
+}
+
+/** One weighted answer for a market's name: a phase's location, or the legacy data center. */
+export interface RouteTarget {
+  /** `legacy`, or `p<phase>-<location id>`: the Route 53 set identifier. */
+  readonly setIdentifier: string;
+  /** 0..100. Route 53 weights are relative; 0 takes traffic only when every other target is unhealthy. */
+  readonly weight: number;
+  /** The phase that serves it; undefined for legacy. */
+  readonly phase?: number;
+  /** The location id that serves it. */
+  readonly locationId: string;
+}
+
+/** How one market reaches one service: through `<market>.<service>.<domain>`, weighted across its targets. */
+export interface MarketRoute {
+  readonly service: string;
+  /** ISO code, or `*` for the rest of the world. */
+  readonly market: string;
+  /** Whether any phase serves the market; an unserved market stays on the legacy data center. */
+  readonly served: boolean;
+  readonly targets: readonly RouteTarget[];
+}
+
+/** The phase site that writes a service's geolocation records and legacy weights. */
+export interface RoutingOwner {
+  readonly phase: number;
+  readonly locationId: string;
+}
+
+/**
+ * The validated migration plan: the platform file and every phase, with the lookups and
+ * derived facts (residency, routing weights) that compositions need. Pure data; build it with
+ * `loadPlan`, which guarantees every reference here resolves.
+ */
+export class MigrationPlan {
+  constructor(
+    public readonly platform: PlatformConfig,
+    public readonly phases: readonly PhaseConfig[],
+  ) {}
+
+  public environment(name: string): EnvironmentConfig {
+    const env = this.platform.environments[name];
+    if (!env) {
+      throw new Error(
+        `-c env=${name}: unknown environment, expected one of: ${Object.keys(this.platform.environments).join(', ')}`,
+      );
+    }
+    return env;
+  }
+
+  public phase(n: number): PhaseConfig {
+    const phase = this.phases.find((p) => p.phase === n);
+    if (!phase) throw new Error(`unknown phase ${n}, expected one of: ${this.phases.map((p) => p.phase).join(', ')}`);
+    return phase;
+  }
+
+  public service(name: string): ServiceConfig {
+    return must(
+      this.platform.services.find((s) => s.name === name),
+      `service ${name}`,
+    );
+  }
+
+  public market(code: string): MarketConfig | undefined {
+    return this.platform.markets.find((m) => m.code === code);
+  }
+
+  public location(id: string): LocationConfig {
+    return must(
+      this.platform.locations.find((l) => l.id === id),
+      `location ${id}`,
+    );
+  }
+
+  /** The country whose law governs data at a location (the legacy data center included). */
+  public countryOf(locationId: string): string {
+    if (locationId === this.platform.legacy.id) return this.platform.legacy.country;
+    const location = this.location(locationId);
+    return location.kind === 'aws' ? AWS_REGION_COUNTRIES[location.region] : location.country;
+  }
+
+  /** AWS region of an AWS location. */
+  public regionOf(locationId: string): string {
+    const location = this.location(locationId);
+    return location.kind === 'aws' ? location.region : location.homeRegion;
+  }
+
+  /**
+   * Whether a market's personal data may live at a location. The rest of the world (`*`)
+   * has no declared constraint; a declared market may live only where it lists.
+   */
+  public isAllowed(market: string, locationId: string): boolean {
+    if (market === REST_OF_WORLD) return true;
+    return this.market(market)?.allowedLocations.includes(locationId) ?? false;
+  }
+
+  /** Every (phase, location) the plan deploys, in phase order. */
+  public sites(): PhaseSite[] {
+    return this.phases.flatMap((phase) =>
+      phase.locations.map((site) => ({ phase, site, location: this.location(site.location) })),
+    );
+  }
+
+  public awsSites(phase: PhaseConfig): (PhaseSite & { location: AwsLocationConfig })[] {
+    return this.sites().filter(
+      (s): s is PhaseSite & { location: AwsLocationConfig } => s.phase === phase && s.location.kind === 'aws',
+    );
+  }
+
+  public providerSites(phase: PhaseConfig): (PhaseSite & { location: ProviderLocationConfig })[] {
+    return this.sites().filter(
+      (s): s is PhaseSite & { location: ProviderLocationConfig } =>
+        s.phase === phase && s.location.kind === 'provider',
+    );
+  }
+
+  /**
+   * Routing for every declared market (and `*`) of a service, across all phases.
+   *
+   * Each phase moves `cutoverPercent` of a market's traffic to itself from whatever served the
+   * market before it (the legacy data center, or an earlier phase). So a phase's weight is its
+   * cutover times what later phases leave it, and legacy keeps the remainder. A market no phase
+   * serves stays wholly on legacy, as today. Weights live in separate records (one set
+   * identifier per phase site), so each stack writes only its own and deploying a later phase
+   * never collides with an earlier one's records.
+   */
+  public routes(service: string): MarketRoute[] {
+    const sitesOf = new Map<string, PhaseSite[]>();
+    for (const s of this.sites()) {
+      if (!s.phase.services.includes(service)) continue;
+      for (const market of s.site.markets) sitesOf.set(market, [...(sitesOf.get(market) ?? []), s]);
+    }
+    if (sitesOf.size === 0) return [];
+    const markets = [...this.platform.markets.map((m) => m.code), REST_OF_WORLD];
+    return markets.map((market) => {
+      const sites = sitesOf.get(market) ?? [];
+      const targets: RouteTarget[] = [];
+      let remaining = 100;
+      for (const s of [...sites].reverse()) {
+        const weight = Math.round((remaining * s.phase.cutoverPercent) / 100);
+        targets.unshift({
+          setIdentifier: `p${s.phase.phase}-${s.location.id}`,
+          weight,
+          phase: s.phase.phase,
+          locationId: s.location.id,
+        });
+        remaining -= weight;
+      }
+      const legacy = this.platform.legacy.id;
+      if (this.isAllowed(market, legacy) || remaining > 0) {
+        targets.push({ setIdentifier: 'legacy', weight: remaining, locationId: legacy });
+      }
+      return { service, market, served: sites.length > 0, targets };
+    });
+  }
+
+  /**
+   * The site that writes a service's geolocation records (one per market, plus the default)
+   * and its legacy weights: the first to serve the rest of the world. It never changes as
+   * later phases arrive, so those records never move between stacks.
+   */
+  public routingOwner(service: string): RoutingOwner | undefined {
+    const owner = this.sites().find((s) => s.phase.services.includes(service) && s.site.markets.includes(REST_OF_WORLD));
+    return owner && { phase: owner.phase.phase, locationId: owner.location.id };
+  }
+
+  /** Markets whose data a phase site holds: every market it serves for any service. */
+  public marketsAt(phase: number, locationId: string): string[] {
+    const site = this.phase(phase).locations.find((l) => l.location === locationId);
+    return site ? [...site.markets] : [];
+  }
+}
+
+function must<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`${what} is not in the plan (loadPlan should have rejected this)`);
+  return value;
+}

@@ -1,0 +1,172 @@
+import { z } from 'zod';
+
+/**
+ * The structure of the plan files in `phases/`. Structure only: references between
+ * files (a phase naming a location, a market allowing a location) are checked in
+ * `semantic-checks.ts` once every file has parsed.
+ *
+ * The JSON Schemas in `schemas/` are generated from these (`npm run schema`), so editors
+ * complete and flag the same fields synth does.
+ */
+
+const id = (what: string) =>
+  z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,30}[a-z0-9]$/, `a lower-case ${what} such as "us-west-1" (letters, digits, dashes)`);
+
+export const CountryCode = z
+  .string()
+  .regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 country code in capitals, such as "SG"');
+
+/** `*` stands for every country not listed as a market: Route 53's geolocation default. */
+export const REST_OF_WORLD = '*';
+
+const Hostname = z
+  .string()
+  .regex(
+    /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+    'a lower-case DNS name such as "shop.example.com"',
+  );
+const AccountId = z.string().regex(/^\d{12}$/, 'a 12-digit AWS account ID in quotes, such as "111111111111"');
+const Asn = z.number().int().min(1).max(4294967294);
+const Cidr = z.cidrv4({ message: 'an IPv4 CIDR block such as "10.10.0.0/16"' });
+const Ipv4 = z.ipv4({ message: 'an IPv4 address such as "203.0.113.10"' });
+
+export const EnvironmentSchema = z
+  .strictObject({
+    account: AccountId.describe('The AWS account every stack of this environment deploys to.'),
+    domainName: Hostname.describe('The public domain whose hosted zone this environment writes records into.'),
+    hostedZoneId: z
+      .string()
+      .regex(/^Z[A-Z0-9]{4,31}$/, 'a Route 53 hosted zone ID such as "Z0123456789ABCDEFGHIJ"')
+      .describe('The existing public hosted zone for domainName. Imported by ID, never looked up.'),
+    alarmEmail: z
+      .email({ message: 'an e-mail address' })
+      .optional()
+      .describe('Where alarm notifications go. Default: no subscription (attach paging to the topic).'),
+  })
+  .describe('One deployment target: an account and its public DNS zone.');
+
+export const LegacySchema = z.strictObject({
+  id: id('location id').describe('The id markets use in allowedLocations to name the legacy data center.'),
+  name: z.string().min(1).describe('The data center as people call it.'),
+  country: CountryCode.describe('Whose law governs the data stored there.'),
+  originHostname: Hostname.describe('The public name that serves the legacy site; cutover weights point here.'),
+  cidr: Cidr.describe('The data center network; AWS VPCs must not overlap it.'),
+  vpnPeerAddress: Ipv4.describe("The public address of the data center's VPN device."),
+  bgpAsn: Asn.describe("The data center's BGP autonomous system number."),
+  database: z.strictObject({
+    endpoint: Hostname.describe('The legacy database host, reached over the VPN.'),
+    port: z.number().int().min(1).max(65535),
+    engine: z.enum(['postgres', 'mysql']).describe('The legacy engine; replication converts to Aurora PostgreSQL.'),
+  }),
+});
+
+export const MarketSchema = z.strictObject({
+  code: CountryCode.describe('The country this market is.'),
+  name: z.string().min(1),
+  allowedLocations: z
+    .array(id('location id'))
+    .describe("Locations where this market's users' personal data may live. Empty: nowhere yet (stays unserved)."),
+  note: z.string().optional().describe('Why the list is what it is (the law, the contract).'),
+});
+
+const AwsLocationSchema = z.strictObject({
+  id: id('location id'),
+  kind: z.literal('aws'),
+  region: z.string().min(1).describe('The AWS region code, such as "ap-southeast-1".'),
+});
+
+const ProviderLocationSchema = z.strictObject({
+  id: id('location id'),
+  kind: z.literal('provider'),
+  country: CountryCode.describe('Where the site is, and so whose law governs its data.'),
+  provider: z.string().min(1).describe("The local provider's name."),
+  city: z.string().min(1),
+  endpoint: Hostname.describe('The public name of the service endpoint the provider runs.'),
+  homeRegion: z.string().min(1).describe('The AWS region whose stacks manage routing and health checks for this site.'),
+  vpnPeerAddress: Ipv4,
+  bgpAsn: Asn,
+});
+
+export const LocationSchema = z.discriminatedUnion('kind', [AwsLocationSchema, ProviderLocationSchema]);
+
+export const ServiceSchema = z.strictObject({
+  name: z
+    .string()
+    .regex(/^[a-z][a-z0-9]{1,20}$/, 'a short lower-case name such as "shop"')
+    .describe('Also the service hostname label: <name>.<domainName>.'),
+  description: z.string().min(1),
+  image: z.string().min(1).describe('The container image, pinned by tag or digest.'),
+  containerPort: z.number().int().min(1).max(65535),
+  healthCheckPath: z.string().regex(/^\/[\w\-./]*$/, 'an absolute URL path such as "/healthz"'),
+  cpu: z.union([z.literal(256), z.literal(512), z.literal(1024), z.literal(2048), z.literal(4096)]),
+  memoryMiB: z.number().int().min(512).max(30720),
+  database: z
+    .strictObject({
+      minCapacityAcu: z.number().min(0.5).max(256),
+      maxCapacityAcu: z.number().min(1).max(256),
+    })
+    .optional()
+    .describe('An Aurora PostgreSQL Serverless v2 cluster for this service. Default: none.'),
+  objectStore: z
+    .boolean()
+    .default(false)
+    .describe('A private, encrypted bucket for user content (photos). Default: none.'),
+});
+
+export const PlatformSchema = z
+  .strictObject({
+    defaultEnvironment: z.string().min(1),
+    environments: z.record(z.string().regex(/^[a-z][a-z0-9]*$/, 'a lower-case environment name'), EnvironmentSchema),
+    legacy: LegacySchema,
+    markets: z.array(MarketSchema).min(1),
+    locations: z.array(LocationSchema).min(1),
+    services: z.array(ServiceSchema).min(1),
+  })
+  .describe('What exists regardless of phase: environments, the legacy data center, markets, locations, services.');
+
+export const PhaseLocationSchema = z.strictObject({
+  location: id('location id').describe('A location id from platform.yaml.'),
+  vpcCidr: Cidr.optional().describe('The VPC for this phase in this location. Required for AWS locations.'),
+  markets: z
+    .array(z.union([CountryCode, z.literal(REST_OF_WORLD)]))
+    .min(1)
+    .describe('Markets whose users this location serves in this phase; "*" is every unlisted country.'),
+  minTasks: z.number().int().min(1).max(100).default(2).describe('Fewest tasks per service. Default: 2.'),
+  maxTasks: z.number().int().min(1).max(200).default(10).describe('Most tasks per service. Default: 10.'),
+});
+
+export const PhaseSchema = z
+  .strictObject({
+    phase: z.number().int().min(1).max(9),
+    name: z.string().min(1),
+    workload: id('workload name').describe('Names the stacks: migration-p<phase>-<workload>-...'),
+    services: z.array(z.string()).min(1).describe('Service names from platform.yaml that this phase deploys.'),
+    cutoverPercent: z
+      .number()
+      .int('a whole number')
+      .min(0)
+      .max(100)
+      .describe("Share of each served market's traffic sent to this phase's locations; the rest stays where it was."),
+    edge: z
+      .strictObject({
+        hostname: z.string().regex(/^[a-z0-9-]{1,63}$/, 'one DNS label such as "www"'),
+        apiService: z.string().describe('The service whose regional name receives /api/*.'),
+        logLocation: id('location id').describe('The AWS location that keeps CloudFront access logs (they hold IPs).'),
+      })
+      .optional()
+      .describe('Static pages behind CloudFront. Default: no CDN in this phase.'),
+    locations: z.array(PhaseLocationSchema).min(1),
+  })
+  .describe('One migration phase: what moves, where to, for which markets, and how much traffic.');
+
+export type PlatformConfig = z.output<typeof PlatformSchema>;
+export type PhaseConfig = z.output<typeof PhaseSchema>;
+export type MarketConfig = z.output<typeof MarketSchema>;
+export type LocationConfig = z.output<typeof LocationSchema>;
+export type AwsLocationConfig = Extract<LocationConfig, { kind: 'aws' }>;
+export type ProviderLocationConfig = Extract<LocationConfig, { kind: 'provider' }>;
+export type ServiceConfig = z.output<typeof ServiceSchema>;
+export type EnvironmentConfig = z.output<typeof EnvironmentSchema>;
+export type PhaseLocationConfig = z.output<typeof PhaseLocationSchema>;
