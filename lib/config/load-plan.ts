@@ -1,4 +1,4 @@
-import { type Document, isMap, isPair, isScalar, LineCounter, parseDocument } from 'yaml';
+import { type Document, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { MigrationPlan } from './migration-plan';
 import { describeValue, PlanError, type PlanIssue } from './plan-error';
@@ -108,7 +108,7 @@ function withLine(issue: PlanIssue, file: ParsedFile | undefined): PlanIssue {
   for (let n = issue.path.length; n >= 0; n--) {
     const path = issue.path.slice(0, n);
     const node = path.length === 0 ? file.doc.contents : file.doc.getIn(path, true);
-    const range = isScalar(node) || isMap(node) || isPair(node) ? node.range : (node as { range?: [number] } | null)?.range;
+    const range = (node as { range?: [number, number, number] } | null | undefined)?.range;
     if (range) {
       return { ...issue, line: file.lines.linePos(range[0]).line };
     }

@@ -1,4 +1,4 @@
-import { AWS_REGION_COUNTRIES, EDGE_REGION, isKnownAwsRegion } from './aws-regions';
+import { AWS_REGION_COUNTRIES, isKnownAwsRegion } from './aws-regions';
 import { MigrationPlan } from './migration-plan';
 import { describeValue, type PlanIssue } from './plan-error';
 import { type PhaseConfig, type PlatformConfig, REST_OF_WORLD } from './schema';
@@ -80,6 +80,16 @@ function checkPlatform(file: string, platform: PlatformConfig, report: Report): 
     const field = location.kind === 'aws' ? 'region' : 'homeRegion';
     if (!isKnownAwsRegion(region)) {
       report(file, ['locations', i, field], `unknown AWS region ${describeValue(region)}, ${expectedOneOf(region, regions)}`);
+    }
+    if (location.kind === 'aws') {
+      location.availabilityZones.forEach((az, j) => {
+        if (az.slice(0, -1) !== location.region) {
+          report(file, ['locations', i, 'availabilityZones', j], `${describeValue(az)} is not in ${location.region}, expected a zone such as "${location.region}a"`);
+        }
+      });
+      for (const j of duplicates(location.availabilityZones, (az) => az)) {
+        report(file, ['locations', i, 'availabilityZones', j], `zone ${describeValue(location.availabilityZones[j])} listed twice, expected distinct zones`);
+      }
     }
   });
 
@@ -176,12 +186,11 @@ function checkPhase(file: string, phase: PhaseConfig, platform: PlatformConfig, 
     if (!phase.services.includes(phase.edge.apiService)) {
       report(file, ['edge', 'apiService'], `${describeValue(phase.edge.apiService)} is not a service of this phase, ${expectedOneOf(phase.edge.apiService, phase.services)}`);
     }
-    const logLocation = platform.locations.find((l) => l.id === phase.edge?.logLocation);
-    if (!logLocation || logLocation.kind !== 'aws') {
-      const aws = platform.locations.filter((l) => l.kind === 'aws').map((l) => l.id);
-      report(file, ['edge', 'logLocation'], `${describeValue(phase.edge.logLocation)} is not an AWS location, ${expectedOneOf(phase.edge.logLocation, aws)}`);
-    } else if (logLocation.region === EDGE_REGION) {
-      // Allowed, but the edge stack then keeps the logs; the residency pack still checks who may be logged there.
+    const own = phase.locations
+      .map((l) => l.location)
+      .filter((id) => platform.locations.find((l) => l.id === id)?.kind === 'aws');
+    if (!own.includes(phase.edge.logLocation)) {
+      report(file, ['edge', 'logLocation'], `${describeValue(phase.edge.logLocation)} is not an AWS location of this phase (its data stack keeps the logs), ${expectedOneOf(phase.edge.logLocation, own)}`);
     }
   }
 }

@@ -1,0 +1,48 @@
+/**
+ * The one place that names stacks and the few physical resources other regions must find.
+ * Names are built from the plan's stable identifiers only (phase, workload, location): no
+ * timestamps, no lookups, so a name never changes between synths.
+ */
+
+/** What a stack holds; stacks split by lifecycle. */
+export type StackTier = 'data' | 'service' | 'edge' | 'site' | 'guardrails';
+
+export interface StackNameParts {
+  readonly phase: number;
+  /** The phase's workload, such as `commerce`. */
+  readonly workload: string;
+  readonly tier: StackTier;
+  /** The location id (or region, for the edge) the stack deploys to. */
+  readonly location: string;
+}
+
+/** CloudFormation stack name: `migration-p1-commerce-data-us-west-1`. */
+export function stackName(parts: StackNameParts): string {
+  return `migration-p${parts.phase}-${parts.workload}-${parts.tier}-${parts.location}`;
+}
+
+/** Construct ID of a stack inside its phase's stage: `Data-us-west-1`, so `cdk ls` reads `Phase1/Data-us-west-1`. */
+export function stackId(tier: StackTier, location: string): string {
+  return `${tier.charAt(0).toUpperCase()}${tier.slice(1)}-${location}`;
+}
+
+/** `photos` -> `Photos`: construct IDs of per-service constructs. */
+export function constructId(name: string): string {
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}
+
+/**
+ * The bucket that keeps a phase's CloudFront logs. The edge stack (us-east-1) writes to it in
+ * another region without a cross-region reference, so both sides derive its name here.
+ * Account and region make it globally unique.
+ */
+export function cdnLogBucketName(phase: number, account: string, region: string): string {
+  return `migration-p${phase}-cdn-logs-${account}-${region}`;
+}
+
+/** A database cluster identifier (lower case, at most 63 characters, unique per account and region). */
+export function databaseClusterIdentifier(stack: string, service: string): string {
+  const id = `${stack}-${service}`;
+  if (id.length > 63) throw new Error(`database cluster identifier ${id} is ${id.length} characters, expected at most 63`);
+  return id;
+}

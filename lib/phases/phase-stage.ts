@@ -1,0 +1,121 @@
+import { Stage, type StageProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { EDGE_REGION } from '../config/aws-regions';
+import type { MigrationPlan } from '../config/migration-plan';
+import type { EnvironmentConfig, PhaseConfig } from '../config/schema';
+import { cdnLogBucketName, stackId, stackName } from '../naming';
+import { DataStack } from '../stacks/data-stack';
+import { EdgeStack } from '../stacks/edge-stack';
+import { ProviderSiteStack } from '../stacks/provider-site-stack';
+import { type RegionalService, ServiceStack } from '../stacks/service-stack';
+
+/** Props for {@link PhaseStage}. */
+export interface PhaseStageProps extends StageProps {
+  readonly plan: MigrationPlan;
+  readonly phase: number;
+  /** The environment (account, zone) being synthesized. */
+  readonly environment: EnvironmentConfig;
+}
+
+/**
+ * One migration phase: which stacks exist and where, read from the plan. Per AWS location a
+ * data stack and a service stack; per local-provider site a routing stack in its home region;
+ * and, when the phase has a CDN, the edge stack in us-east-1. No resource logic here.
+ */
+export class PhaseStage extends Stage {
+  public readonly config: PhaseConfig;
+
+  constructor(scope: Construct, id: string, props: PhaseStageProps) {
+    super(scope, id, props);
+    const { plan, environment } = props;
+    const phase = plan.phase(props.phase);
+    this.config = phase;
+    const account = environment.account;
+    const name = (tier: Parameters<typeof stackName>[0]['tier'], location: string) =>
+      stackName({ phase: phase.phase, workload: phase.workload, tier, location });
+    const dataByLocation = new Map<string, DataStack>();
+
+    const servicesAt = (locationId: string): RegionalService[] =>
+      phase.services.map((service) => {
+        const owner = plan.routingOwner(service);
+        return {
+          config: plan.service(service),
+          routes: plan.routes(service),
+          ownsRouting: owner?.phase === phase.phase && owner.locationId === locationId,
+        };
+      });
+    const tags = (location: string) => ({
+      'migration:phase': String(phase.phase),
+      'migration:workload': phase.workload,
+      'migration:location': location,
+    });
+
+    for (const { site, location } of plan.awsSites(phase)) {
+      const env = { account, region: location.region };
+      const keepsCdnLogs = phase.edge?.logLocation === location.id;
+      const data = new DataStack(this, stackId('data', location.id), {
+        env,
+        stackName: name('data', location.id),
+        description: `Phase ${phase.phase} (${phase.name}): stores, keys and network in ${location.region}.`,
+        tags: tags(location.id),
+        vpcCidr: site.vpcCidr as string,
+        availabilityZones: location.availabilityZones,
+        services: phase.services.map((s) => plan.service(s)),
+        legacyVpn: { address: plan.platform.legacy.vpnPeerAddress, bgpAsn: plan.platform.legacy.bgpAsn },
+        cdnLogBucketName: keepsCdnLogs ? cdnLogBucketName(phase.phase, account, location.region) : undefined,
+      });
+      dataByLocation.set(location.id, data);
+
+      new ServiceStack(this, stackId('service', location.id), {
+        env,
+        stackName: name('service', location.id),
+        description: `Phase ${phase.phase} (${phase.name}): services, routing and alarms in ${location.region}.`,
+        tags: tags(location.id),
+        data,
+        services: servicesAt(location.id),
+        domainName: environment.domainName,
+        hostedZoneId: environment.hostedZoneId,
+        setIdentifier: `p${phase.phase}-${location.id}`,
+        legacy: { hostname: plan.platform.legacy.originHostname },
+        minTasks: site.minTasks,
+        maxTasks: site.maxTasks,
+        alarmEmail: environment.alarmEmail,
+      });
+    }
+
+    for (const { location } of plan.providerSites(phase)) {
+      new ProviderSiteStack(this, stackId('site', location.id), {
+        env: { account, region: location.homeRegion },
+        stackName: name('site', location.id),
+        description: `Phase ${phase.phase} (${phase.name}): routing to ${location.provider}, ${location.city}.`,
+        tags: tags(location.id),
+        services: servicesAt(location.id),
+        domainName: environment.domainName,
+        hostedZoneId: environment.hostedZoneId,
+        setIdentifier: `p${phase.phase}-${location.id}`,
+        endpoint: location.endpoint,
+      });
+    }
+
+    if (phase.edge) {
+      const logRegion = plan.regionOf(phase.edge.logLocation);
+      const edge = new EdgeStack(this, stackId('edge', EDGE_REGION), {
+        env: { account, region: EDGE_REGION },
+        stackName: name('edge', EDGE_REGION),
+        description: `Phase ${phase.phase} (${phase.name}): CDN for static pages, its certificate and WAF.`,
+        tags: tags(EDGE_REGION),
+        domainName: environment.domainName,
+        hostedZoneId: environment.hostedZoneId,
+        hostname: phase.edge.hostname,
+        apiService: phase.edge.apiService,
+        cdnLogs: { bucketName: cdnLogBucketName(phase.phase, account, logRegion), region: logRegion },
+        // Markets whose data may not sit where the CDN logs are kept keep using the legacy site.
+        blockedCountries: plan.platform.markets
+          .filter((m) => !plan.isAllowed(m.code, phase.edge?.logLocation as string))
+          .map((m) => m.code),
+      });
+      const logStack = dataByLocation.get(phase.edge.logLocation);
+      if (logStack) edge.addStackDependency(logStack, 'CloudFront writes its logs to a bucket of this stack.');
+    }
+  }
+}

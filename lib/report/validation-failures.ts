@@ -1,0 +1,55 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** One rule that failed, with the constructs that break it. */
+export interface ValidationFailure {
+  readonly plugin: string;
+  readonly rule: string;
+  readonly description: string;
+  readonly constructPaths: readonly string[];
+}
+
+interface ReportJson {
+  readonly pluginReports?: readonly {
+    readonly pluginName: string;
+    readonly conclusion?: string;
+    readonly violations: readonly {
+      readonly ruleName: string;
+      readonly description: string;
+      readonly severity?: string;
+      readonly violatingConstructs?: readonly { readonly constructPath: string }[];
+    }[];
+  }[];
+}
+
+/**
+ * The failed rules in a synthesized assembly's `validation-report.json` (cdk-nag packs, the
+ * residency pack, the CloudFormation validator, error annotations).
+ *
+ * Why the app reads this itself: the CDK CLI tells the app not to fail on validation errors
+ * and then reports only on the stacks it selected. A bare `cdk synth` of an app whose stacks
+ * all sit in stages selects none, so it would print "success" over a failing report.
+ */
+export function readValidationFailures(assemblyDir: string): ValidationFailure[] {
+  const file = join(assemblyDir, 'validation-report.json');
+  if (!existsSync(file)) return [];
+  const report = JSON.parse(readFileSync(file, 'utf8')) as ReportJson;
+  return (report.pluginReports ?? [])
+    .filter((plugin) => plugin.conclusion === 'failure')
+    .flatMap((plugin) =>
+      plugin.violations
+        .filter((v) => v.severity !== 'warning' && v.severity !== 'info')
+        .map((v) => ({
+          plugin: plugin.pluginName,
+          rule: v.ruleName,
+          description: v.description,
+          constructPaths: (v.violatingConstructs ?? []).map((c) => c.constructPath),
+        })),
+    );
+}
+
+/** A compact, reviewer-readable listing: one line per rule and construct. */
+export function formatValidationFailures(failures: readonly ValidationFailure[]): string {
+  const lines = failures.flatMap((f) => f.constructPaths.map((path) => `  ${path}: ${f.rule}: ${f.description}`));
+  return `Synth found ${lines.length} unacknowledged finding${lines.length === 1 ? '' : 's'}:\n${lines.join('\n')}\nFull report: cdk.out/validation-report.json\n`;
+}

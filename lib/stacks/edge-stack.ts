@@ -1,0 +1,56 @@
+import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import type { Construct } from 'constructs';
+import { SecureBucket } from '../constructs/secure-bucket';
+import { StaticSiteCdn } from '../constructs/static-site-cdn';
+
+/** Props for {@link EdgeStack}. */
+export interface EdgeStackProps extends StackProps {
+  /** The public domain; the site answers at `<hostname>.<domain>`. */
+  readonly domainName: string;
+  readonly hostedZoneId: string;
+  /** One DNS label, such as `www`. */
+  readonly hostname: string;
+  /** The service name whose regional API receives `/api/*`. */
+  readonly apiService: string;
+  /** Name and region of the bucket (in a data stack elsewhere) that keeps CloudFront logs. */
+  readonly cdnLogs: { readonly bucketName: string; readonly region: string };
+  /** Countries refused at the edge because the CDN logs may not hold their users' IPs. */
+  readonly blockedCountries: readonly string[];
+}
+
+/**
+ * The phase's CDN in us-east-1: the static-pages bucket, the distribution, its WAF web ACL and
+ * certificate. Holds no personal data: pages are public content, and viewer logs go to the
+ * data stack named by the plan. Termination protection on (the pages bucket is retained).
+ */
+export class EdgeStack extends Stack {
+  public readonly cdn: StaticSiteCdn;
+
+  constructor(scope: Construct, id: string, props: EdgeStackProps) {
+    super(scope, id, { ...props, terminationProtection: true });
+    const zone = route53.PublicHostedZone.fromHostedZoneAttributes(this, 'Zone', {
+      hostedZoneId: props.hostedZoneId,
+      zoneName: props.domainName,
+    });
+    const key = new kms.Key(this, 'PagesKey', {
+      description: `Static pages of ${this.stackName}`,
+      enableKeyRotation: true,
+      pendingWindow: Duration.days(30),
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const accessLogs = new SecureBucket(this, 'AccessLogs', { expirationDays: 365 }).bucket;
+
+    this.cdn = new StaticSiteCdn(this, 'Site', {
+      domainName: `${props.hostname}.${props.domainName}`,
+      hostedZone: zone,
+      encryptionKey: key,
+      accessLogsBucket: accessLogs,
+      cdnLogsBucket: s3.Bucket.fromBucketAttributes(this, 'CdnLogs', props.cdnLogs),
+      apiDomainName: `${props.apiService}.${props.domainName}`,
+      blockedCountries: props.blockedCountries,
+    });
+  }
+}
