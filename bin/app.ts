@@ -45,7 +45,8 @@ function main(): void {
 
   buildMigrationApp(app, plan, { environment, phases });
   const assembly = app.synth();
-  const failures = readValidationFailures(assembly.directory);
+  const strict = app.node.tryGetContext('@aws-cdk/core:strictCfnValidateErrors') === true;
+  const failures = readValidationFailures(assembly.directory, { strict });
   if (failures.length > 0) {
     process.stderr.write(formatValidationFailures(failures));
     process.exitCode = 1;

@@ -137,9 +137,10 @@ export class MigrationPlan {
   /**
    * Routing for every declared market (and `*`) of a service, across all phases.
    *
-   * Each phase moves `cutoverPercent` of a market's traffic to itself from whatever served the
-   * market before it (the legacy data center, or an earlier phase). So a phase's weight is its
-   * cutover times what later phases leave it, and legacy keeps the remainder. A market no phase
+   * A phase takes `cutoverPercent` of the traffic of each market it serves, from whatever served
+   * the market before it. Working back from the latest phase: each takes its percentage of what
+   * later phases left, and legacy keeps the remainder. So phase 3 at 10 % over phase 1 at 100 %
+   * is 10 / 90 / 0 (legacy), and over phase 2 at 50 % it is 10 / 45 / 45. A market no phase
    * serves stays wholly on legacy, as today. Weights live in separate records (one set
    * identifier per phase site), so each stack writes only its own and deploying a later phase
    * never collides with an earlier one's records.

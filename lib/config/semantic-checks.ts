@@ -21,12 +21,10 @@ export function checkPlan(platformFile: string, platform: PlatformConfig, phases
   const report: Report = (file, path, message) => issues.push({ file, path, message });
 
   checkPlatform(platformFile, platform, report);
-  // Reference checks on phases need a sound platform file; stop here rather than cascade.
-  if (issues.length > 0) return issues;
-
   checkPhaseOrder(phases, report);
   for (const { file, config } of phases) checkPhase(file, config, platform, report);
   checkCidrs(platformFile, platform, phases, report);
+  // Routing arithmetic needs every reference resolved; past this point errors would only cascade.
   if (issues.length > 0) return issues;
 
   checkRouting(platform, phases, report);
@@ -80,8 +78,7 @@ function checkPlatform(file: string, platform: PlatformConfig, report: Report): 
     const field = location.kind === 'aws' ? 'region' : 'homeRegion';
     if (!isKnownAwsRegion(region)) {
       report(file, ['locations', i, field], `unknown AWS region ${describeValue(region)}, ${expectedOneOf(region, regions)}`);
-    }
-    if (location.kind === 'aws') {
+    } else if (location.kind === 'aws') {
       location.availabilityZones.forEach((az, j) => {
         if (az.slice(0, -1) !== location.region) {
           report(file, ['locations', i, 'availabilityZones', j], `${describeValue(az)} is not in ${location.region}, expected a zone such as "${location.region}a"`);

@@ -18,7 +18,7 @@ export function expectedOneOf(got: string, known: readonly string[]): string {
   const sorted = [...known].sort();
   const close = sorted
     .map((k) => ({ k, d: distance(got, k) }))
-    .filter(({ d }) => d <= Math.max(1, Math.floor(got.length / 3)))
+    .filter(({ d }) => d > 0 && d <= Math.max(2, Math.floor(got.length / 3)))
     .sort((x, y) => x.d - y.d)[0];
   const list = sorted.length > 12 ? `${sorted.slice(0, 12).join(', ')}, ...` : sorted.join(', ');
   return `expected one of: ${list || '(none defined)'}${close ? ` (did you mean "${close.k}"?)` : ''}`;

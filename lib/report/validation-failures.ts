@@ -23,22 +23,22 @@ interface ReportJson {
 }
 
 /**
- * The failed rules in a synthesized assembly's `validation-report.json` (cdk-nag packs, the
+ * The failing findings in a synthesized assembly's `validation-report.json` (cdk-nag packs, the
  * residency pack, the CloudFormation validator, error annotations).
  *
  * Why the app reads this itself: the CDK CLI tells the app not to fail on validation errors
  * and then reports only on the stacks it selected. A bare `cdk synth` of an app whose stacks
  * all sit in stages selects none, so it would print "success" over a failing report.
  */
-export function readValidationFailures(assemblyDir: string): ValidationFailure[] {
+export function readValidationFailures(assemblyDir: string, options: { readonly strict?: boolean } = {}): ValidationFailure[] {
   const file = join(assemblyDir, 'validation-report.json');
   if (!existsSync(file)) return [];
   const report = JSON.parse(readFileSync(file, 'utf8')) as ReportJson;
   return (report.pluginReports ?? [])
-    .filter((plugin) => plugin.conclusion === 'failure')
     .flatMap((plugin) =>
       plugin.violations
-        .filter((v) => v.severity !== 'warning' && v.severity !== 'info')
+        // Strict mode (@aws-cdk/core:strictCfnValidateErrors) fails synth on warnings too; mirror it.
+        .filter((v) => v.severity !== 'info' && (options.strict || v.severity !== 'warning'))
         .map((v) => ({
           plugin: plugin.pluginName,
           rule: v.ruleName,

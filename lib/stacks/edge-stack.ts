@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Annotations, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -41,6 +41,12 @@ export class EdgeStack extends Stack {
       pendingWindow: Duration.days(30),
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    // The OAC grant lets this account's distributions decrypt with the key; naming the one
+    // distribution would make the key depend on the distribution that depends on it.
+    Annotations.of(this).acknowledgeWarning(
+      '@aws-cdk/aws-cloudfront-origins:wildcardKeyPolicyForOac',
+      "PagesKey encrypts only the public static pages; letting this account's CloudFront distributions decrypt them exposes nothing the site does not already publish.",
+    );
     const accessLogs = new SecureBucket(this, 'AccessLogs', { expirationDays: 365 }).bucket;
 
     this.cdn = new StaticSiteCdn(this, 'Site', {

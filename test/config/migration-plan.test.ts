@@ -1,0 +1,51 @@
+import { defaultPlan, planWith } from '../support/harness';
+
+describe('MigrationPlan.routes', () => {
+  const plan = defaultPlan();
+  const weights = (service: string, market: string) =>
+    Object.fromEntries(
+      (plan.routes(service).find((r) => r.market === market)?.targets ?? []).map((t) => [t.setIdentifier, t.weight]),
+    );
+
+  test.each([
+    // phase 1 is at 100 %: California and Singapore carry everything, legacy stays at 0 as a failover target
+    ['shop', 'US', { 'p1-us-west-1': 100, legacy: 0 }],
+    ['shop', '*', { 'p1-us-west-1': 100, legacy: 0 }],
+    // phase 3 takes 10 % of India from Singapore into Mumbai
+    ['shop', 'IN', { 'p1-ap-southeast-1': 90, 'p3-ap-south-1': 10, legacy: 0 }],
+    // Brazil was never moved before phase 3: 10 % to the provider, the rest stays on legacy
+    ['shop', 'BR', { 'p3-br-sao-paulo': 10, legacy: 90 }],
+    // phase 2 is at 50 %
+    ['photos', 'SG', { 'p2-ap-southeast-1': 50, legacy: 50 }],
+    // phase 3 takes its 10 % of India first; phase 2 takes 50 % of the 90 % left; legacy keeps the rest
+    ['photos', 'IN', { 'p2-ap-southeast-1': 45, 'p3-ap-south-1': 10, legacy: 45 }],
+    // China is never served abroad; Russia has nowhere to go yet: both stay where they are
+    ['shop', 'CN', { legacy: 100 }],
+    ['accounts', 'RU', { legacy: 100 }],
+  ])('%s for %s is weighted %j', (service, market, expected) => {
+    expect(weights(service, market)).toEqual(expected);
+  });
+
+  test('every market has a route, and weights of a market add up to 100', () => {
+    for (const service of ['shop', 'accounts', 'messaging', 'photos']) {
+      const routes = plan.routes(service);
+      expect(routes.map((r) => r.market).sort()).toEqual([...plan.platform.markets.map((m) => m.code), '*'].sort());
+      for (const route of routes) {
+        expect(route.targets.reduce((sum, t) => sum + t.weight, 0)).toBe(100);
+      }
+    }
+  });
+
+  test('the routing owner is the first site serving the rest of the world, and never moves', () => {
+    expect(plan.routingOwner('shop')).toEqual({ phase: 1, locationId: 'us-west-1' });
+    expect(plan.routingOwner('photos')).toEqual({ phase: 2, locationId: 'us-west-2' });
+  });
+
+  test('a rollback is one number: phase 1 at 0 % sends every served market back to legacy', () => {
+    // GIVEN phase 1 rolled back
+    const rolledBack = planWith({ file: 'phases/phase-1.yaml', edit: (t) => t.replace('cutoverPercent: 100', 'cutoverPercent: 0') });
+    // THEN US is wholly on legacy again
+    const us = rolledBack.routes('shop').find((r) => r.market === 'US');
+    expect(us?.targets.map((t) => [t.setIdentifier, t.weight])).toEqual([['p1-us-west-1', 0], ['legacy', 100]]);
+  });
+});

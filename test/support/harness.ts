@@ -1,0 +1,103 @@
+/**
+ * The one test harness: loads a plan, builds the app exactly as `bin/app.ts` does (same
+ * context as cdk.json, same compliance packs), synthesizes it once, and hands out templates.
+ * Call it in `beforeAll`; it memoizes per (plan, environment, phases) within a test file.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { App, type Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import { loadPlan, type PlanSource } from '../../lib/config/load-plan';
+import type { MigrationPlan } from '../../lib/config/migration-plan';
+import { readPlanDir } from '../../lib/config/read-plan-dir';
+import { buildMigrationApp } from '../../lib/migration-app';
+import type { PhaseStage } from '../../lib/phases/phase-stage';
+
+export const ROOT = join(__dirname, '..', '..');
+export const DEFAULT_PLAN_DIR = join(ROOT, 'phases');
+
+/** The context `cdk synth` runs with: cdk.json's feature flags and validation settings. */
+export function cdkJsonContext(): Record<string, unknown> {
+  return JSON.parse(readFileSync(join(ROOT, 'cdk.json'), 'utf8')).context;
+}
+
+/** The default plan's files as sources, for tests that change one thing in them. */
+export function defaultPlanSources(): { platform: PlanSource; phases: PlanSource[] } {
+  const read = (name: string) => ({ file: `phases/${name}`, text: readFileSync(join(DEFAULT_PLAN_DIR, name), 'utf8') });
+  return { platform: read('platform.yaml'), phases: ['phase-1.yaml', 'phase-2.yaml', 'phase-3.yaml'].map(read) };
+}
+
+export function defaultPlan(): MigrationPlan {
+  return readPlanDir(DEFAULT_PLAN_DIR, ROOT);
+}
+
+export interface Synthesized {
+  readonly app: App;
+  readonly plan: MigrationPlan;
+  readonly stages: readonly PhaseStage[];
+  readonly assembly: CloudAssembly;
+  /** The stage of one phase. */
+  stage(phase: number): PhaseStage;
+  /** A stack by its ID inside its phase, such as `Data-us-west-1`. */
+  stack(phase: number, id: string): Stack;
+  /** The synthesized template of a stack (read from the assembly, never re-synthesized). */
+  template(phase: number, id: string): Template;
+}
+
+const cache = new Map<string, Synthesized>();
+
+/** Synthesizes the given phases of a plan once (validation included: a finding throws). */
+export function synthesize(
+  options: { plan?: MigrationPlan; phases?: readonly number[]; environment?: string; key?: string } = {},
+): Synthesized {
+  const plan = options.plan ?? defaultPlan();
+  const phases = options.phases ?? plan.phases.map((p) => p.phase);
+  const environment = options.environment ?? plan.platform.defaultEnvironment;
+  const key = `${options.key ?? 'default'}|${environment}|${phases.join(',')}`;
+  const hit = cache.get(key);
+  if (hit) return hit;
+
+  const app = new App({ context: cdkJsonContext() });
+  const stages = buildMigrationApp(app, plan, { environment, phases });
+  const assembly = app.synth();
+  const stage = (phase: number) => {
+    const found = stages.find((s) => s.config.phase === phase);
+    if (!found) throw new Error(`phase ${phase} was not synthesized`);
+    return found;
+  };
+  const stack = (phase: number, id: string) => stage(phase).node.findChild(id) as Stack;
+  const templates = new Map<string, Template>();
+  const result: Synthesized = {
+    app,
+    plan,
+    stages,
+    assembly,
+    stage,
+    stack,
+    template(phase, id) {
+      const k = `${phase}/${id}`;
+      let template = templates.get(k);
+      if (!template) {
+        const artifact = assembly.getNestedAssembly(stage(phase).artifactId).getStackArtifact(stack(phase, id).artifactId);
+        template = Template.fromJSON(artifact.template);
+        templates.set(k, template);
+      }
+      return template;
+    },
+  };
+  cache.set(key, result);
+  return result;
+}
+
+/** Logical IDs of every resource of a type in a template, sorted. */
+export function logicalIds(template: Template, type: string): string[] {
+  return Object.keys(template.findResources(type)).sort();
+}
+
+/** A plan built from the default files with one file's text changed. */
+export function planWith(change: { file: string; edit: (text: string) => string }): MigrationPlan {
+  const { platform, phases } = defaultPlanSources();
+  const apply = (s: PlanSource) => (s.file === change.file ? { ...s, text: change.edit(s.text) } : s);
+  return loadPlan(apply(platform), phases.map(apply));
+}
