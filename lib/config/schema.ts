@@ -75,10 +75,6 @@ const AwsLocationSchema = z.strictObject({
   id: id('location id'),
   kind: z.literal('aws'),
   region: z.string().min(1).describe('The AWS region code, such as "ap-southeast-1".'),
-  availabilityZones: z
-    .array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, 'an availability zone name such as "us-west-1a"'))
-    .min(2)
-    .describe("At least two AZs this account has in the region. Names differ per account; listing them avoids a lookup."),
 });
 
 const ProviderLocationSchema = z.strictObject({

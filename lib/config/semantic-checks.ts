@@ -78,15 +78,6 @@ function checkPlatform(file: string, platform: PlatformConfig, report: Report): 
     const field = location.kind === 'aws' ? 'region' : 'homeRegion';
     if (!isKnownAwsRegion(region)) {
       report(file, ['locations', i, field], `unknown AWS region ${describeValue(region)}, ${expectedOneOf(region, regions)}`);
-    } else if (location.kind === 'aws') {
-      location.availabilityZones.forEach((az, j) => {
-        if (az.slice(0, -1) !== location.region) {
-          report(file, ['locations', i, 'availabilityZones', j], `${describeValue(az)} is not in ${location.region}, expected a zone such as "${location.region}a"`);
-        }
-      });
-      for (const j of duplicates(location.availabilityZones, (az) => az)) {
-        report(file, ['locations', i, 'availabilityZones', j], `zone ${describeValue(location.availabilityZones[j])} listed twice, expected distinct zones`);
-      }
     }
   });
 

@@ -19,8 +19,11 @@ export interface RegionalNetworkProps {
   readonly cidr: string;
   /** Encrypts the flow-log group. */
   readonly logsKey: IKey;
-  /** Availability zones to spread subnets across (at least two), named as this account sees them. */
-  readonly availabilityZones: readonly string[];
+  /**
+   * Availability zones to spread subnets across, taken from the stack's zones.
+   * @default 2
+   */
+  readonly maxAzs?: number;
   /**
    * NAT gateways; one per AZ keeps egress up when an AZ fails.
    * @default - one per availability zone
@@ -50,8 +53,8 @@ export class RegionalNetwork extends Construct {
 
   constructor(scope: Construct, id: string, props: RegionalNetworkProps) {
     super(scope, id);
-    const azs = props.availabilityZones.length;
-    if (azs < 2) throw new Error(`${this.node.path}: ${azs} availability zone(s), expected at least 2 for failover`);
+    const azs = props.maxAzs ?? 2;
+    if (azs < 2) throw new Error(`${this.node.path}: maxAzs is ${azs}, expected at least 2 for failover`);
 
     this.flowLogGroup = new logs.LogGroup(this, 'FlowLogs', {
       encryptionKey: props.logsKey,
@@ -61,8 +64,7 @@ export class RegionalNetwork extends Construct {
 
     this.vpc = new ec2.Vpc(this, 'Vpc', {
       ipAddresses: ec2.IpAddresses.cidr(props.cidr),
-      // Named zones, not maxAzs: maxAzs makes synth look the zones up in the account.
-      availabilityZones: [...props.availabilityZones],
+      maxAzs: azs,
       natGateways: props.natGateways ?? azs,
       subnetConfiguration: [
         // Nothing launched here needs an automatic public IP: ALBs and NAT gateways bring their own.

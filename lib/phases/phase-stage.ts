@@ -59,7 +59,6 @@ export class PhaseStage extends Stage {
         description: `Phase ${phase.phase} (${phase.name}): stores, keys and network in ${location.region}.`,
         tags: tags(location.id),
         vpcCidr: site.vpcCidr as string,
-        availabilityZones: location.availabilityZones,
         services: phase.services.map((s) => plan.service(s)),
         legacyVpn: { address: plan.platform.legacy.vpnPeerAddress, bgpAsn: plan.platform.legacy.bgpAsn },
         cdnLogBucketName: keepsCdnLogs ? cdnLogBucketName(phase.phase, account, location.region) : undefined,

@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Fn, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as rds from 'aws-cdk-lib/aws-rds';
@@ -15,8 +15,6 @@ import { constructId, databaseClusterIdentifier } from '../naming';
 export interface DataStackProps extends StackProps {
   /** The VPC CIDR block for this phase in this region. */
   readonly vpcCidr: string;
-  /** Availability zones of the region, as this account names them. */
-  readonly availabilityZones: readonly string[];
   /** The services whose stores live here. */
   readonly services: readonly ServiceConfig[];
   /**
@@ -53,11 +51,8 @@ export class DataStack extends Stack {
    */
   public readonly serviceRoles: ReadonlyMap<string, iam.Role>;
 
-  private readonly zones: string[];
-
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, { ...props, terminationProtection: true });
-    this.zones = [...props.availabilityZones];
 
     this.dataKey = new kms.Key(this, 'DataKey', {
       description: `Data at rest of ${this.stackName}`,
@@ -101,7 +96,6 @@ export class DataStack extends Stack {
     this.network = new RegionalNetwork(this, 'Network', {
       cidr: props.vpcCidr,
       logsKey: this.logsKey,
-      availabilityZones: this.zones,
       vpnPeer: props.legacyVpn,
     });
 
@@ -167,10 +161,13 @@ export class DataStack extends Stack {
   }
 
   /**
-   * The plan's zones. Without this override, anything asking the stack for its zones (the VPN
-   * gateway, endpoints) triggers a context lookup, which needs AWS credentials at synth.
+   * The first two zones CloudFormation finds in the account, resolved at deploy time.
+   *
+   * A stack with an explicit account and region would otherwise look its zones up at synth
+   * (AWS credentials needed), and writing zone names into the plan hard-codes names that map
+   * to different zones in each account (the CloudFormation validator's W3010).
    */
   public override get availabilityZones(): string[] {
-    return this.zones;
+    return [0, 1].map((i) => Fn.select(i, Fn.getAzs()));
   }
 }

