@@ -1,0 +1,104 @@
+import { Stack } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
+import { type Synthesized, synthesize } from '../support/harness';
+import { asPairs, pinnedDataStack, statefulIds } from '../support/pinned-logical-ids';
+
+let synth: Synthesized;
+beforeAll(() => {
+  synth = synthesize({ phases: [2, 3] });
+});
+
+const stackIds = (phase: number) =>
+  synth.stage(phase).node.children.filter((c): c is Stack => c instanceof Stack).map((s) => s.node.id);
+
+describe('Phase 2: accounts, messaging and photo sync', () => {
+  test('has a data and a service stack in us-west-2 and ap-southeast-1, and no edge', () => {
+    expect(stackIds(2)).toEqual(['Data-us-west-2', 'Service-us-west-2', 'Data-ap-southeast-1', 'Service-ap-southeast-1']);
+  });
+
+  test.each(['Data-us-west-2', 'Service-us-west-2', 'Data-ap-southeast-1', 'Service-ap-southeast-1'])('%s matches its snapshot', (id) => {
+    expect(synth.template(2, id).toJSON()).toMatchSnapshot();
+  });
+
+  test.each([
+    [2, 'Data-us-west-2', ['accounts', 'messaging', 'photos']],
+    [2, 'Data-ap-southeast-1', ['accounts', 'messaging', 'photos']],
+    [3, 'Data-ap-south-1', ['shop', 'accounts', 'messaging', 'photos']],
+  ])('phase %i %s pins the logical IDs of its stateful resources', (phase, stack, services) => {
+    const pinned = pinnedDataStack(services);
+    expect(statefulIds(synth.template(phase, stack), pinned)).toEqual(asPairs(pinned));
+  });
+
+  test('photo sync has an encrypted, access-logged bucket', () => {
+    const data = synth.template(2, 'Data-us-west-2');
+    data.hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [
+          Match.objectLike({ ServerSideEncryptionByDefault: Match.objectLike({ SSEAlgorithm: 'aws:kms' }) }),
+        ],
+      },
+      LoggingConfiguration: Match.objectLike({ LogFilePrefix: 'PhotosObjects/' }),
+    });
+  });
+
+  test('a task role may connect to its own database only, as the app user, through IAM', () => {
+    const data = synth.template(2, 'Data-us-west-2');
+    const policies = Object.entries(data.findResources('AWS::IAM::Policy')).filter(([id]) => id.startsWith('AccountsTaskRole'));
+    expect(policies).toHaveLength(1);
+    const statements = policies[0][1].Properties.PolicyDocument.Statement;
+    expect(statements).toEqual([
+      expect.objectContaining({ Action: 'rds-db:connect', Effect: 'Allow', Resource: expect.anything() }),
+    ]);
+    expect(JSON.stringify(statements)).toContain('AccountsDatabaseCluster');
+    expect(JSON.stringify(statements)).toContain('/app');
+  });
+
+  test('photo sync at a 50 % cutover leaves half of Singapore on legacy', () => {
+    synth.template(2, 'Service-ap-southeast-1').hasResourceProperties('AWS::Route53::RecordSet', {
+      Name: 'sg.photos.shop.example.com.',
+      SetIdentifier: 'p2-ap-southeast-1',
+      Weight: 50,
+    });
+    synth.template(2, 'Service-us-west-2').hasResourceProperties('AWS::Route53::RecordSet', {
+      Name: 'sg.photos.shop.example.com.',
+      SetIdentifier: 'legacy',
+      Weight: 50,
+    });
+  });
+});
+
+describe('Phase 3: in-country markets', () => {
+  test('India gets AWS stacks in Mumbai; Brazil gets a routing-only stack for its local provider', () => {
+    expect(stackIds(3)).toEqual(['Data-ap-south-1', 'Service-ap-south-1', 'Site-br-sao-paulo']);
+    expect((synth.stage(3).node.findChild('Site-br-sao-paulo') as Stack).region).toBe('us-west-1');
+  });
+
+  test.each(['Data-ap-south-1', 'Service-ap-south-1', 'Site-br-sao-paulo'])('%s matches its snapshot', (id) => {
+    expect(synth.template(3, id).toJSON()).toMatchSnapshot();
+  });
+
+  test('the provider site holds no data: only health checks and weighted records to its endpoint', () => {
+    const site = synth.template(3, 'Site-br-sao-paulo');
+    const types = new Set(Object.values(site.toJSON().Resources as Record<string, { Type: string }>).map((r) => r.Type));
+    expect([...types].sort()).toEqual(['AWS::Route53::HealthCheck', 'AWS::Route53::RecordSet']);
+    site.hasResourceProperties('AWS::Route53::RecordSet', {
+      Name: 'br.shop.shop.example.com.',
+      SetIdentifier: 'p3-br-sao-paulo',
+      Weight: 10,
+      ResourceRecords: ['edge.br-sp.partner.example.net'],
+    });
+  });
+
+  test('Mumbai takes 10 % of India for every service', () => {
+    const service = synth.template(3, 'Service-ap-south-1');
+    for (const name of ['shop', 'accounts', 'messaging', 'photos']) {
+      service.hasResourceProperties('AWS::Route53::RecordSet', {
+        Name: `in.${name}.shop.example.com.`,
+        SetIdentifier: 'p3-ap-south-1',
+        Weight: 10,
+      });
+    }
+    // Mumbai owns no geolocation records: phase 1 and 2 own those, so deploying phase 3 collides with nothing.
+    service.resourcePropertiesCountIs('AWS::Route53::RecordSet', { GeoLocation: Match.anyValue() }, 0);
+  });
+});
