@@ -29,7 +29,12 @@ function main(): void {
   const environment = String(app.node.tryGetContext('env') ?? plan.platform.defaultEnvironment);
   const all = plan.phases.map((p) => p.phase);
   const requested = app.node.tryGetContext('phases');
-  const phases = requested === undefined ? all : String(requested).split(',').map((p) => Number(p.trim()));
+  const phases =
+    requested === undefined
+      ? all
+      : String(requested)
+          .split(',')
+          .map((p) => Number(p.trim()));
   const unknown = phases.filter((p) => !all.includes(p));
   if (unknown.length > 0 || !Object.hasOwn(plan.platform.environments, environment)) {
     process.stderr.write(
@@ -37,8 +42,12 @@ function main(): void {
         ...unknown.map((p) => `-c phases: unknown phase ${JSON.stringify(p)}, expected some of: ${all.join(', ')}`),
         ...(Object.hasOwn(plan.platform.environments, environment)
           ? []
-          : [`-c env: unknown environment "${environment}", expected one of: ${Object.keys(plan.platform.environments).join(', ')}`]),
-      ].join('\n') + '\n',
+          : [
+              `-c env: unknown environment "${environment}", expected one of: ${Object.keys(plan.platform.environments).join(', ')}`,
+            ]),
+      ]
+        .map((line) => `${line}\n`)
+        .join(''),
     );
     process.exit(1);
   }

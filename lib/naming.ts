@@ -43,6 +43,7 @@ export function cdnLogBucketName(phase: number, account: string, region: string)
 /** A database cluster identifier (lower case, at most 63 characters, unique per account and region). */
 export function databaseClusterIdentifier(stack: string, service: string): string {
   const id = `${stack}-${service}`;
-  if (id.length > 63) throw new Error(`database cluster identifier ${id} is ${id.length} characters, expected at most 63`);
+  if (id.length > 63)
+    throw new Error(`database cluster identifier ${id} is ${id.length} characters, expected at most 63`);
   return id;
 }

@@ -58,7 +58,11 @@ export function loadPlan(platform: PlanSource, phases: readonly PlanSource[]): M
     if (config) parsedPhases.push({ file: source.file, config });
   }
   if (phases.length === 0) {
-    issues.push({ file: platform.file, path: [], message: 'no phase files found, expected phases/phase-1.yaml and onwards' });
+    issues.push({
+      file: platform.file,
+      path: [],
+      message: 'no phase files found, expected phases/phase-1.yaml and onwards',
+    });
   }
 
   if (issues.length === 0 && platformConfig) {

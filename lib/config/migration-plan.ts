@@ -129,8 +129,7 @@ export class MigrationPlan {
 
   public providerSites(phase: PhaseConfig): (PhaseSite & { location: ProviderLocationConfig })[] {
     return this.sites().filter(
-      (s): s is PhaseSite & { location: ProviderLocationConfig } =>
-        s.phase === phase && s.location.kind === 'provider',
+      (s): s is PhaseSite & { location: ProviderLocationConfig } => s.phase === phase && s.location.kind === 'provider',
     );
   }
 
@@ -181,7 +180,9 @@ export class MigrationPlan {
    * later phases arrive, so those records never move between stacks.
    */
   public routingOwner(service: string): RoutingOwner | undefined {
-    const owner = this.sites().find((s) => s.phase.services.includes(service) && s.site.markets.includes(REST_OF_WORLD));
+    const owner = this.sites().find(
+      (s) => s.phase.services.includes(service) && s.site.markets.includes(REST_OF_WORLD),
+    );
     return owner && { phase: owner.phase.phase, locationId: owner.location.id };
   }
 

@@ -52,24 +52,40 @@ function checkPlatform(file: string, platform: PlatformConfig, report: Report): 
   }
 
   for (const i of duplicates(platform.markets, (m) => m.code)) {
-    report(file, ['markets', i, 'code'], `duplicate market ${describeValue(platform.markets[i].code)}, expected each market once`);
+    report(
+      file,
+      ['markets', i, 'code'],
+      `duplicate market ${describeValue(platform.markets[i].code)}, expected each market once`,
+    );
   }
   for (const i of duplicates(platform.services, (s) => s.name)) {
-    report(file, ['services', i, 'name'], `duplicate service ${describeValue(platform.services[i].name)}, expected each service once`);
+    report(
+      file,
+      ['services', i, 'name'],
+      `duplicate service ${describeValue(platform.services[i].name)}, expected each service once`,
+    );
   }
   const ids = [...platform.locations.map((l) => l.id)];
   for (const i of duplicates(platform.locations, (l) => l.id)) {
     report(file, ['locations', i, 'id'], `duplicate location ${describeValue(ids[i])}, expected each location id once`);
   }
   if (ids.includes(platform.legacy.id)) {
-    report(file, ['legacy', 'id'], `${describeValue(platform.legacy.id)} is also a location id, expected a distinct id for the legacy data center`);
+    report(
+      file,
+      ['legacy', 'id'],
+      `${describeValue(platform.legacy.id)} is also a location id, expected a distinct id for the legacy data center`,
+    );
   }
   for (const i of duplicates(
     platform.locations.filter((l) => l.kind === 'aws'),
     (l) => (l.kind === 'aws' ? l.region : l.id),
   )) {
     const loc = platform.locations.filter((l) => l.kind === 'aws')[i];
-    report(file, ['locations', platform.locations.indexOf(loc), 'region'], `region ${describeValue(loc.kind === 'aws' ? loc.region : '')} is named by two locations, expected one location per region`);
+    report(
+      file,
+      ['locations', platform.locations.indexOf(loc), 'region'],
+      `region ${describeValue(loc.kind === 'aws' ? loc.region : '')} is named by two locations, expected one location per region`,
+    );
   }
 
   const regions = Object.keys(AWS_REGION_COUNTRIES);
@@ -77,7 +93,11 @@ function checkPlatform(file: string, platform: PlatformConfig, report: Report): 
     const region = location.kind === 'aws' ? location.region : location.homeRegion;
     const field = location.kind === 'aws' ? 'region' : 'homeRegion';
     if (!isKnownAwsRegion(region)) {
-      report(file, ['locations', i, field], `unknown AWS region ${describeValue(region)}, ${expectedOneOf(region, regions)}`);
+      report(
+        file,
+        ['locations', i, field],
+        `unknown AWS region ${describeValue(region)}, ${expectedOneOf(region, regions)}`,
+      );
     }
   });
 
@@ -85,23 +105,45 @@ function checkPlatform(file: string, platform: PlatformConfig, report: Report): 
   platform.markets.forEach((market, i) => {
     market.allowedLocations.forEach((loc, j) => {
       if (!known.includes(loc)) {
-        report(file, ['markets', i, 'allowedLocations', j], `unknown location ${describeValue(loc)}, ${expectedOneOf(loc, known)}`);
+        report(
+          file,
+          ['markets', i, 'allowedLocations', j],
+          `unknown location ${describeValue(loc)}, ${expectedOneOf(loc, known)}`,
+        );
       }
     });
     for (const j of duplicates(market.allowedLocations, (l) => l)) {
-      report(file, ['markets', i, 'allowedLocations', j], `location ${describeValue(market.allowedLocations[j])} listed twice, expected each once`);
+      report(
+        file,
+        ['markets', i, 'allowedLocations', j],
+        `location ${describeValue(market.allowedLocations[j])} listed twice, expected each once`,
+      );
     }
   });
 
   platform.services.forEach((service, i) => {
     if (service.database && service.database.minCapacityAcu > service.database.maxCapacityAcu) {
-      report(file, ['services', i, 'database', 'minCapacityAcu'], `${service.database.minCapacityAcu} ACU is above maxCapacityAcu ${service.database.maxCapacityAcu}, expected min <= max`);
+      report(
+        file,
+        ['services', i, 'database', 'minCapacityAcu'],
+        `${service.database.minCapacityAcu} ACU is above maxCapacityAcu ${service.database.maxCapacityAcu}, expected min <= max`,
+      );
     }
     // Fargate's valid CPU/memory pairs: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html
-    const range: Record<number, [number, number]> = { 256: [512, 2048], 512: [1024, 4096], 1024: [2048, 8192], 2048: [4096, 16384], 4096: [8192, 30720] };
+    const range: Record<number, [number, number]> = {
+      256: [512, 2048],
+      512: [1024, 4096],
+      1024: [2048, 8192],
+      2048: [4096, 16384],
+      4096: [8192, 30720],
+    };
     const [lo, hi] = range[service.cpu];
     if (service.memoryMiB < lo || service.memoryMiB > hi) {
-      report(file, ['services', i, 'memoryMiB'], `${service.memoryMiB} MiB does not fit cpu ${service.cpu} on Fargate, expected ${lo} to ${hi}`);
+      report(
+        file,
+        ['services', i, 'memoryMiB'],
+        `${service.memoryMiB} MiB does not fit cpu ${service.cpu} on Fargate, expected ${lo} to ${hi}`,
+      );
     }
   });
 }
@@ -111,20 +153,33 @@ function checkPhaseOrder(phases: readonly ParsedPhase[], report: Report): void {
   sorted.forEach(({ file, config }, i) => {
     const expectedName = `phase-${config.phase}.yaml`;
     if (!file.endsWith(expectedName)) {
-      report(file, ['phase'], `phase ${config.phase} is in a file named ${describeValue(file.split('/').pop())}, expected ${expectedName}`);
+      report(
+        file,
+        ['phase'],
+        `phase ${config.phase} is in a file named ${describeValue(file.split('/').pop())}, expected ${expectedName}`,
+      );
     } else if (config.phase !== i + 1) {
-      report(file, ['phase'], `phase ${config.phase} follows ${i === 0 ? 'nothing' : `phase ${sorted[i - 1].config.phase}`}, expected phases numbered 1, 2, 3 ... without gaps`);
+      report(
+        file,
+        ['phase'],
+        `phase ${config.phase} follows ${i === 0 ? 'nothing' : `phase ${sorted[i - 1].config.phase}`}, expected phases numbered 1, 2, 3 ... without gaps`,
+      );
     }
   });
   for (const i of duplicates(phases, (p) => p.config.workload)) {
-    report(phases[i].file, ['workload'], `workload ${describeValue(phases[i].config.workload)} is also another phase's, expected a distinct workload per phase`);
+    report(
+      phases[i].file,
+      ['workload'],
+      `workload ${describeValue(phases[i].config.workload)} is also another phase's, expected a distinct workload per phase`,
+    );
   }
 }
 
 function checkPhase(file: string, phase: PhaseConfig, platform: PlatformConfig, report: Report): void {
   const serviceNames = platform.services.map((s) => s.name);
   phase.services.forEach((name, i) => {
-    if (!serviceNames.includes(name)) report(file, ['services', i], `unknown service ${describeValue(name)}, ${expectedOneOf(name, serviceNames)}`);
+    if (!serviceNames.includes(name))
+      report(file, ['services', i], `unknown service ${describeValue(name)}, ${expectedOneOf(name, serviceNames)}`);
   });
   for (const i of duplicates(phase.services, (s) => s)) {
     report(file, ['services', i], `service ${describeValue(phase.services[i])} listed twice, expected each once`);
@@ -136,49 +191,89 @@ function checkPhase(file: string, phase: PhaseConfig, platform: PlatformConfig, 
   phase.locations.forEach((site, i) => {
     const location = platform.locations.find((l) => l.id === site.location);
     if (!location) {
-      report(file, ['locations', i, 'location'], `unknown location ${describeValue(site.location)}, ${expectedOneOf(site.location, locationIds)}`);
+      report(
+        file,
+        ['locations', i, 'location'],
+        `unknown location ${describeValue(site.location)}, ${expectedOneOf(site.location, locationIds)}`,
+      );
       return;
     }
     if (location.kind === 'aws' && !site.vpcCidr) {
-      report(file, ['locations', i, 'vpcCidr'], `AWS location ${describeValue(site.location)} has no vpcCidr, expected an IPv4 CIDR block for its VPC`);
+      report(
+        file,
+        ['locations', i, 'vpcCidr'],
+        `AWS location ${describeValue(site.location)} has no vpcCidr, expected an IPv4 CIDR block for its VPC`,
+      );
     }
     if (location.kind === 'provider' && site.vpcCidr) {
-      report(file, ['locations', i, 'vpcCidr'], `provider location ${describeValue(site.location)} has a vpcCidr, expected none (the provider runs its own network)`);
+      report(
+        file,
+        ['locations', i, 'vpcCidr'],
+        `provider location ${describeValue(site.location)} has a vpcCidr, expected none (the provider runs its own network)`,
+      );
     }
     if (site.minTasks > site.maxTasks) {
-      report(file, ['locations', i, 'minTasks'], `minTasks ${site.minTasks} is above maxTasks ${site.maxTasks}, expected min <= max`);
+      report(
+        file,
+        ['locations', i, 'minTasks'],
+        `minTasks ${site.minTasks} is above maxTasks ${site.maxTasks}, expected min <= max`,
+      );
     }
     site.markets.forEach((market, j) => {
       const path = ['locations', i, 'markets', j];
       if (market !== REST_OF_WORLD && !marketCodes.includes(market)) {
-        report(file, path, `unknown market ${describeValue(market)}, ${expectedOneOf(market, [...marketCodes, REST_OF_WORLD])}`);
+        report(
+          file,
+          path,
+          `unknown market ${describeValue(market)}, ${expectedOneOf(market, [...marketCodes, REST_OF_WORLD])}`,
+        );
         return;
       }
       const earlier = servedBy.get(market);
       if (earlier !== undefined) {
-        report(file, path, `market ${describeValue(market)} is already served by ${describeValue(phase.locations[earlier].location)} in this phase, expected each market served by one location per phase`);
+        report(
+          file,
+          path,
+          `market ${describeValue(market)} is already served by ${describeValue(phase.locations[earlier].location)} in this phase, expected each market served by one location per phase`,
+        );
         return;
       }
       servedBy.set(market, i);
       const allowed = platform.markets.find((m) => m.code === market)?.allowedLocations;
       if (allowed && !allowed.includes(site.location)) {
-        report(file, path, `market ${describeValue(market)} may not have its data in ${describeValue(site.location)} (${countryOf(platform, site.location)}), expected a location it allows: ${allowed.length ? allowed.join(', ') : 'none yet'}`);
+        report(
+          file,
+          path,
+          `market ${describeValue(market)} may not have its data in ${describeValue(site.location)} (${countryOf(platform, site.location)}), expected a location it allows: ${allowed.length ? allowed.join(', ') : 'none yet'}`,
+        );
       }
     });
   });
   for (const i of duplicates(phase.locations, (l) => l.location)) {
-    report(file, ['locations', i, 'location'], `location ${describeValue(phase.locations[i].location)} appears twice in this phase, expected it once with all its markets`);
+    report(
+      file,
+      ['locations', i, 'location'],
+      `location ${describeValue(phase.locations[i].location)} appears twice in this phase, expected it once with all its markets`,
+    );
   }
 
   if (phase.edge) {
     if (!phase.services.includes(phase.edge.apiService)) {
-      report(file, ['edge', 'apiService'], `${describeValue(phase.edge.apiService)} is not a service of this phase, ${expectedOneOf(phase.edge.apiService, phase.services)}`);
+      report(
+        file,
+        ['edge', 'apiService'],
+        `${describeValue(phase.edge.apiService)} is not a service of this phase, ${expectedOneOf(phase.edge.apiService, phase.services)}`,
+      );
     }
     const own = phase.locations
       .map((l) => l.location)
       .filter((id) => platform.locations.find((l) => l.id === id)?.kind === 'aws');
     if (!own.includes(phase.edge.logLocation)) {
-      report(file, ['edge', 'logLocation'], `${describeValue(phase.edge.logLocation)} is not an AWS location of this phase (its data stack keeps the logs), ${expectedOneOf(phase.edge.logLocation, own)}`);
+      report(
+        file,
+        ['edge', 'logLocation'],
+        `${describeValue(phase.edge.logLocation)} is not an AWS location of this phase (its data stack keeps the logs), ${expectedOneOf(phase.edge.logLocation, own)}`,
+      );
     }
   }
 }
@@ -186,7 +281,7 @@ function checkPhase(file: string, phase: PhaseConfig, platform: PlatformConfig, 
 function countryOf(platform: PlatformConfig, locationId: string): string {
   const location = platform.locations.find((l) => l.id === locationId);
   if (!location) return platform.legacy.id === locationId ? platform.legacy.country : '?';
-  return location.kind === 'aws' ? AWS_REGION_COUNTRIES[location.region] ?? '?' : location.country;
+  return location.kind === 'aws' ? (AWS_REGION_COUNTRIES[location.region] ?? '?') : location.country;
 }
 
 function parseCidr(cidr: string): [number, number] {
@@ -197,13 +292,24 @@ function parseCidr(cidr: string): [number, number] {
   return [start, start + size - 1];
 }
 
-function checkCidrs(platformFile: string, platform: PlatformConfig, phases: readonly ParsedPhase[], report: Report): void {
+function checkCidrs(
+  platformFile: string,
+  platform: PlatformConfig,
+  phases: readonly ParsedPhase[],
+  report: Report,
+): void {
   const blocks: { file: string; path: (string | number)[]; cidr: string; what: string }[] = [
     { file: platformFile, path: ['legacy', 'cidr'], cidr: platform.legacy.cidr, what: 'the legacy data center' },
   ];
   for (const { file, config } of phases) {
     config.locations.forEach((site, i) => {
-      if (site.vpcCidr) blocks.push({ file, path: ['locations', i, 'vpcCidr'], cidr: site.vpcCidr, what: `phase ${config.phase} ${site.location}` });
+      if (site.vpcCidr)
+        blocks.push({
+          file,
+          path: ['locations', i, 'vpcCidr'],
+          cidr: site.vpcCidr,
+          what: `phase ${config.phase} ${site.location}`,
+        });
     });
   }
   blocks.forEach((block, i) => {
@@ -211,27 +317,45 @@ function checkCidrs(platformFile: string, platform: PlatformConfig, phases: read
     for (const other of blocks.slice(0, i)) {
       const [os, oe] = parseCidr(other.cidr);
       if (start <= oe && os <= end) {
-        report(block.file, block.path, `${block.cidr} overlaps ${other.cidr} of ${other.what}, expected address space no other VPC or the data center uses`);
+        report(
+          block.file,
+          block.path,
+          `${block.cidr} overlaps ${other.cidr} of ${other.what}, expected address space no other VPC or the data center uses`,
+        );
       }
     }
   });
 }
 
 function checkRouting(platform: PlatformConfig, phases: readonly ParsedPhase[], report: Report): void {
-  const plan = new MigrationPlan(platform, phases.map((p) => p.config));
+  const plan = new MigrationPlan(
+    platform,
+    phases.map((p) => p.config),
+  );
   const fileOf = (phase: number) => phases.find((p) => p.config.phase === phase)?.file ?? '?';
   for (const service of platform.services) {
-    const first = phases.map((p) => p.config).filter((p) => p.services.includes(service.name)).sort((a, b) => a.phase - b.phase)[0];
+    const first = phases
+      .map((p) => p.config)
+      .filter((p) => p.services.includes(service.name))
+      .sort((a, b) => a.phase - b.phase)[0];
     if (!first) continue;
     if (!first.locations.some((l) => l.markets.includes(REST_OF_WORLD))) {
-      report(fileOf(first.phase), ['locations'], `service ${describeValue(service.name)} starts in this phase but no location serves "*", expected one location to serve the rest of the world`);
+      report(
+        fileOf(first.phase),
+        ['locations'],
+        `service ${describeValue(service.name)} starts in this phase but no location serves "*", expected one location to serve the rest of the world`,
+      );
     }
     for (const route of plan.routes(service.name)) {
       const legacy = route.targets.find((t) => t.setIdentifier === 'legacy');
       // An unserved market staying on legacy is today's state, not something this plan does.
       if (route.served && legacy && legacy.weight > 0 && !plan.isAllowed(route.market, platform.legacy.id)) {
         const latest = route.targets[route.targets.length - 2]?.phase ?? first.phase;
-        report(fileOf(latest), ['cutoverPercent'], `market ${describeValue(route.market)} would keep ${legacy.weight}% of its ${service.name} traffic on ${platform.legacy.id}, where its data may not live; expected cutoverPercent 100`);
+        report(
+          fileOf(latest),
+          ['cutoverPercent'],
+          `market ${describeValue(route.market)} would keep ${legacy.weight}% of its ${service.name} traffic on ${platform.legacy.id}, where its data may not live; expected cutoverPercent 100`,
+        );
       }
     }
   }

@@ -84,9 +84,7 @@ export class RegionalNetwork extends Construct {
         DynamoDb: { service: ec2.GatewayVpcEndpointAwsService.DYNAMODB },
       },
       vpnGateway: props.vpnPeer !== undefined,
-      vpnConnections: props.vpnPeer
-        ? { Legacy: { ip: props.vpnPeer.address, asn: props.vpnPeer.bgpAsn } }
-        : undefined,
+      vpnConnections: props.vpnPeer ? { Legacy: { ip: props.vpnPeer.address, asn: props.vpnPeer.bgpAsn } } : undefined,
       vpnRoutePropagation: props.vpnPeer
         ? [{ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }, { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }]
         : undefined,
@@ -134,5 +132,4 @@ export class RegionalNetwork extends Construct {
       });
     }
   }
-
 }

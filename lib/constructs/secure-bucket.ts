@@ -83,7 +83,8 @@ export class SecureBucket extends Construct {
       for (const id of ['AwsSolutions-S1', 'PCI.DSS.321-S3BucketLoggingEnabled']) {
         Validations.of(this.bucket).acknowledge({
           id,
-          reason: 'This is the access-log bucket itself: logging it into itself would loop, and only AWS log delivery writes to it.',
+          reason:
+            'This is the access-log bucket itself: logging it into itself would loop, and only AWS log delivery writes to it.',
         });
       }
     }

@@ -132,7 +132,11 @@ export class ServiceAlarms extends Construct {
       );
       widgets.push(
         new cloudwatch.GraphWidget({ title: `${name} database CPU`, left: [cpu] }),
-        new cloudwatch.GraphWidget({ title: `${name} database connections and memory`, left: [connections], right: [memory] }),
+        new cloudwatch.GraphWidget({
+          title: `${name} database connections and memory`,
+          left: [connections],
+          right: [memory],
+        }),
       );
     }
 

@@ -52,7 +52,9 @@ export class StaticSiteCdn extends Construct {
     super(scope, id);
     const region = Stack.of(this).region;
     if (region !== EDGE_REGION) {
-      throw new Error(`${this.node.path}: StaticSiteCdn is in ${region}, expected ${EDGE_REGION} (CloudFront's certificate and WAF region)`);
+      throw new Error(
+        `${this.node.path}: StaticSiteCdn is in ${region}, expected ${EDGE_REGION} (CloudFront's certificate and WAF region)`,
+      );
     }
 
     this.bucket = new SecureBucket(this, 'Pages', {

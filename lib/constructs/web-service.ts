@@ -91,7 +91,9 @@ export class WebService extends Construct {
     const minTasks = props.minTasks ?? 2;
     const maxTasks = props.maxTasks ?? 10;
     if (minTasks < 2 || maxTasks < minTasks) {
-      throw new Error(`${this.node.path}: minTasks ${minTasks}, maxTasks ${maxTasks}; expected 2 <= minTasks <= maxTasks`);
+      throw new Error(
+        `${this.node.path}: minTasks ${minTasks}, maxTasks ${maxTasks}; expected 2 <= minTasks <= maxTasks`,
+      );
     }
 
     const certificate = new acm.Certificate(this, 'Certificate', {
@@ -160,7 +162,8 @@ export class WebService extends Construct {
     const redirect = this.loadBalancer.addRedirect({ sourcePort: 80, targetPort: 443 });
     Validations.of(redirect).acknowledge({
       id: 'PCI.DSS.321-ELBv2ACMCertificateRequired',
-      reason: 'Port 80 only answers a permanent redirect to HTTPS and serves no content, so it has no certificate to present.',
+      reason:
+        'Port 80 only answers a permanent redirect to HTTPS and serves no content, so it has no certificate to present.',
     });
     for (const group of this.loadBalancer.connections.securityGroups) {
       Validations.of(group).acknowledge({

@@ -30,22 +30,24 @@ interface ReportJson {
  * and then reports only on the stacks it selected. A bare `cdk synth` of an app whose stacks
  * all sit in stages selects none, so it would print "success" over a failing report.
  */
-export function readValidationFailures(assemblyDir: string, options: { readonly strict?: boolean } = {}): ValidationFailure[] {
+export function readValidationFailures(
+  assemblyDir: string,
+  options: { readonly strict?: boolean } = {},
+): ValidationFailure[] {
   const file = join(assemblyDir, 'validation-report.json');
   if (!existsSync(file)) return [];
   const report = JSON.parse(readFileSync(file, 'utf8')) as ReportJson;
-  return (report.pluginReports ?? [])
-    .flatMap((plugin) =>
-      plugin.violations
-        // Strict mode (@aws-cdk/core:strictCfnValidateErrors) fails synth on warnings too; mirror it.
-        .filter((v) => v.severity !== 'info' && (options.strict || v.severity !== 'warning'))
-        .map((v) => ({
-          plugin: plugin.pluginName,
-          rule: v.ruleName,
-          description: v.description,
-          constructPaths: (v.violatingConstructs ?? []).map((c) => c.constructPath),
-        })),
-    );
+  return (report.pluginReports ?? []).flatMap((plugin) =>
+    plugin.violations
+      // Strict mode (@aws-cdk/core:strictCfnValidateErrors) fails synth on warnings too; mirror it.
+      .filter((v) => v.severity !== 'info' && (options.strict || v.severity !== 'warning'))
+      .map((v) => ({
+        plugin: plugin.pluginName,
+        rule: v.ruleName,
+        description: v.description,
+        constructPaths: (v.violatingConstructs ?? []).map((c) => c.constructPath),
+      })),
+  );
 }
 
 /** A compact, reviewer-readable listing: one line per rule and construct. */

@@ -2,7 +2,7 @@ import { ArnFormat, Duration, Fn, RemovalPolicy, Stack, type StackProps, Validat
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as rds from 'aws-cdk-lib/aws-rds';
-import * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { acknowledgeGrantPolicy } from '../compliance/acknowledge';
 import type { ServiceConfig } from '../config/schema';
@@ -75,7 +75,12 @@ export class DataStack extends Stack {
         resources: ['*'],
         conditions: {
           ArnLike: {
-            'kms:EncryptionContext:aws:logs:arn': this.formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+            'kms:EncryptionContext:aws:logs:arn': this.formatArn({
+              service: 'logs',
+              resource: 'log-group',
+              resourceName: '*',
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
           },
         },
       }),
@@ -133,9 +138,15 @@ export class DataStack extends Stack {
         objects.bucket.grantReadWrite(role);
         const bucketId = this.getLogicalId(objects.bucket.node.defaultChild as s3.CfnBucket);
         const findings = [
-          ...['s3:Abort*', 's3:DeleteObject*', 's3:GetBucket*', 's3:GetObject*', 's3:List*', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'].map(
-            (action) => `Action::${action}`,
-          ),
+          ...[
+            's3:Abort*',
+            's3:DeleteObject*',
+            's3:GetBucket*',
+            's3:GetObject*',
+            's3:List*',
+            'kms:GenerateDataKey*',
+            'kms:ReEncrypt*',
+          ].map((action) => `Action::${action}`),
           `Resource::<${bucketId}.Arn>/*`,
         ];
         for (const finding of findings) {

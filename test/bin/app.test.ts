@@ -24,9 +24,15 @@ describe('bin/app.ts', () => {
     const { status, stderr, written } = runApp({ plan: 'test/fixtures/broken-plan' });
     // THEN
     expect(status).toBe(1);
-    expect(stderr).toMatch(/test\/fixtures\/broken-plan\/platform\.yaml:\d+: locations\[0\]\.region: unknown AWS region "us-west-9"/);
-    expect(stderr).toMatch(/test\/fixtures\/broken-plan\/phase-1\.yaml:\d+: locations\[0\]\.markets\[1\]: market "CN" may not have its data in "us-west-1"/);
-    expect(stderr).toMatch(/test\/fixtures\/broken-plan\/phase-2\.yaml:\d+: locations\[0\]\.vpcCidr: 10\.10\.0\.0\/16 overlaps/);
+    expect(stderr).toMatch(
+      /test\/fixtures\/broken-plan\/platform\.yaml:\d+: locations\[0\]\.region: unknown AWS region "us-west-9"/,
+    );
+    expect(stderr).toMatch(
+      /test\/fixtures\/broken-plan\/phase-1\.yaml:\d+: locations\[0\]\.markets\[1\]: market "CN" may not have its data in "us-west-1"/,
+    );
+    expect(stderr).toMatch(
+      /test\/fixtures\/broken-plan\/phase-2\.yaml:\d+: locations\[0\]\.vpcCidr: 10\.10\.0\.0\/16 overlaps/,
+    );
     expect(written.filter((f) => f.endsWith('.template.json') || f.startsWith('assembly-'))).toEqual([]);
   });
 

@@ -57,37 +57,143 @@ describe('loadPlan', () => {
     const plan = loadPlan(platform, phases);
     // THEN
     expect(plan.phases.map((p) => p.phase)).toEqual([1, 2, 3]);
-    expect(plan.platform.markets.map((m) => m.code)).toEqual(expect.arrayContaining(['US', 'SG', 'IN', 'BR', 'CN', 'RU']));
+    expect(plan.platform.markets.map((m) => m.code)).toEqual(
+      expect.arrayContaining(['US', 'SG', 'IN', 'BR', 'CN', 'RU']),
+    );
   });
 
   // Each case breaks one thing; the message must name the file, the line, the path, and say what was expected.
   test.each<[string, Mutation[], RegExp]>([
-    ['an unknown region', [set(PLATFORM, ['locations', 0, 'region'], 'us-west-9')], /^phases\/platform\.yaml:\d+: locations\[0\]\.region: unknown AWS region "us-west-9", expected one of: /],
-    ['a misspelled region', [set(PLATFORM, ['locations', 2, 'region'], 'ap-southeast1')], /^phases\/platform\.yaml:\d+: locations\[2\]\.region: unknown AWS region "ap-southeast1".*did you mean "ap-southeast-1"\?/],
-    ['a VPC overlapping another phase', [set(P2, ['locations', 0, 'vpcCidr'], '10.10.128.0/17')], /^phases\/phase-2\.yaml:\d+: locations\[0\]\.vpcCidr: 10\.10\.128\.0\/17 overlaps 10\.10\.0\.0\/16 of phase 1 us-west-1/],
-    ['a VPC overlapping the legacy data center', [set(P3, ['locations', 0, 'vpcCidr'], '10.0.128.0/20')], /^phases\/phase-3\.yaml:\d+: locations\[0\]\.vpcCidr: 10\.0\.128\.0\/20 overlaps 10\.0\.0\.0\/16 of the legacy data center/],
-    ['a market served where its data may not live', [add(P1, ['locations', 0, 'markets'], 'CN')], /^phases\/phase-1\.yaml:\d+: locations\[0\]\.markets\[2\]: market "CN" may not have its data in "us-west-1" \(US\), expected a location it allows: bj-legacy/],
-    ['a market with no allowed location served', [add(P2, ['locations', 0, 'markets'], 'RU')], /^phases\/phase-2\.yaml:\d+: locations\[0\]\.markets\[2\]: market "RU" may not have its data in "us-west-2" \(US\), expected a location it allows: none yet/],
-    ['a market served twice in one phase', [add(P1, ['locations', 1, 'markets'], 'US')], /^phases\/phase-1\.yaml:\d+: locations\[1\]\.markets\[7\]: market "US" is already served by "us-west-1" in this phase/],
-    ['a phase naming a location the platform lacks', [set(P2, ['locations', 1, 'location'], 'ap-southeast-9')], /^phases\/phase-2\.yaml:\d+: locations\[1\]\.location: unknown location "ap-southeast-9".*did you mean "ap-southeast-1"\?/],
-    ['a cutover above 100', [set(P1, ['cutoverPercent'], 120)], /^phases\/phase-1\.yaml:\d+: cutoverPercent: got 120, expected .*100/],
-    ['a cutover below 0', [set(P2, ['cutoverPercent'], -5)], /^phases\/phase-2\.yaml:\d+: cutoverPercent: got -5, expected .*0/],
-    ['a duplicate market', [set(PLATFORM, ['markets', 1, 'code'], 'US')], /^phases\/platform\.yaml:\d+: markets\[1\]\.code: duplicate market "US"/],
-    ['a duplicate location id', [set(PLATFORM, ['locations', 1, 'id'], 'us-west-1')], /^phases\/platform\.yaml:\d+: locations\[1\]\.id: duplicate location "us-west-1"/],
-    ['an unknown service in a phase', [set(P2, ['services', 2], 'fotos')], /^phases\/phase-2\.yaml:\d+: services\[2\]: unknown service "fotos".*did you mean "photos"\?/],
-    ['a misspelled field', [{ file: P1, raw: true, edit: (t: string) => t.replace('cutoverPercent:', 'cutoverPercnt:') }], /^phases\/phase-1\.yaml:\d+: \(document\): unknown field "cutoverPercnt"|^phases\/phase-1\.yaml:\d+: cutoverPercent: missing/],
-    ['a missing field', [{ file: P1, edit: (doc: Doc) => doc.deleteIn(['workload']) }], /^phases\/phase-1\.yaml:\d+: workload: missing, expected string/],
-    ['YAML that does not parse', [{ file: P3, raw: true, edit: (t: string) => t.replace('markets: [IN]', 'markets: [IN') }], /^phases\/phase-3\.yaml:\d+: \(document\): not valid YAML: /],
-    ['an allowed location that does not exist', [add(PLATFORM, ['markets', 0, 'allowedLocations'], 'eu-west-1')], /^phases\/platform\.yaml:\d+: markets\[0\]\.allowedLocations\[3\]: unknown location "eu-west-1"/],
-    ['an unknown default environment', [set(PLATFORM, ['defaultEnvironment'], 'dmeo')], /^phases\/platform\.yaml:\d+: defaultEnvironment: unknown environment "dmeo".*did you mean "demo"\?/],
-    ['an account ID that is not 12 digits', [set(PLATFORM, ['environments', 'demo', 'account'], '12345')], /^phases\/platform\.yaml:\d+: environments\.demo\.account: got "12345", expected a 12-digit AWS account ID/],
-    ['a CIDR that is not a CIDR', [set(P1, ['locations', 0, 'vpcCidr'], '10.10.0.0/33')], /^phases\/phase-1\.yaml:\d+: locations\[0\]\.vpcCidr: got "10\.10\.0\.0\/33", expected an IPv4 CIDR block/],
-    ['a partial cutover for a market whose data may not stay on legacy', [set(PLATFORM, ['markets', 1, 'allowedLocations'], ['ap-southeast-1']), set(P2, ['cutoverPercent'], 60)], /^phases\/phase-2\.yaml:\d+: cutoverPercent: market "SG" would keep 40% of its accounts traffic on bj-legacy/],
-    ['CDN logs kept outside the phase', [set(P1, ['edge', 'logLocation'], 'us-west-2')], /^phases\/phase-1\.yaml:\d+: edge\.logLocation: "us-west-2" is not an AWS location of this phase/],
-    ['a phase number that does not match its file', [set(P3, ['phase'], 4)], /^phases\/phase-3\.yaml:\d+: phase: phase 4 is in a file named "phase-3\.yaml", expected phase-4\.yaml/],
-    ['a Fargate size that does not exist', [set(PLATFORM, ['services', 0, 'memoryMiB'], 8192)], /^phases\/platform\.yaml:\d+: services\[0\]\.memoryMiB: 8192 MiB does not fit cpu 512 on Fargate, expected 1024 to 4096/],
-    ['an AWS location without a VPC', [{ file: P3, edit: (doc: Doc) => doc.deleteIn(['locations', 0, 'vpcCidr']) }], /^phases\/phase-3\.yaml:\d+: locations\[0\]\.vpcCidr: AWS location "ap-south-1" has no vpcCidr/],
-    ['a first phase of a service with no rest-of-world location', [{ file: P2, raw: true, edit: (t: string) => t.replace('markets: [US, "*"]', 'markets: [US]') }], /^phases\/phase-2\.yaml:\d+: locations: service "accounts" starts in this phase but no location serves "\*"/],
+    [
+      'an unknown region',
+      [set(PLATFORM, ['locations', 0, 'region'], 'us-west-9')],
+      /^phases\/platform\.yaml:\d+: locations\[0\]\.region: unknown AWS region "us-west-9", expected one of: /,
+    ],
+    [
+      'a misspelled region',
+      [set(PLATFORM, ['locations', 2, 'region'], 'ap-southeast1')],
+      /^phases\/platform\.yaml:\d+: locations\[2\]\.region: unknown AWS region "ap-southeast1".*did you mean "ap-southeast-1"\?/,
+    ],
+    [
+      'a VPC overlapping another phase',
+      [set(P2, ['locations', 0, 'vpcCidr'], '10.10.128.0/17')],
+      /^phases\/phase-2\.yaml:\d+: locations\[0\]\.vpcCidr: 10\.10\.128\.0\/17 overlaps 10\.10\.0\.0\/16 of phase 1 us-west-1/,
+    ],
+    [
+      'a VPC overlapping the legacy data center',
+      [set(P3, ['locations', 0, 'vpcCidr'], '10.0.128.0/20')],
+      /^phases\/phase-3\.yaml:\d+: locations\[0\]\.vpcCidr: 10\.0\.128\.0\/20 overlaps 10\.0\.0\.0\/16 of the legacy data center/,
+    ],
+    [
+      'a market served where its data may not live',
+      [add(P1, ['locations', 0, 'markets'], 'CN')],
+      /^phases\/phase-1\.yaml:\d+: locations\[0\]\.markets\[2\]: market "CN" may not have its data in "us-west-1" \(US\), expected a location it allows: bj-legacy/,
+    ],
+    [
+      'a market with no allowed location served',
+      [add(P2, ['locations', 0, 'markets'], 'RU')],
+      /^phases\/phase-2\.yaml:\d+: locations\[0\]\.markets\[2\]: market "RU" may not have its data in "us-west-2" \(US\), expected a location it allows: none yet/,
+    ],
+    [
+      'a market served twice in one phase',
+      [add(P1, ['locations', 1, 'markets'], 'US')],
+      /^phases\/phase-1\.yaml:\d+: locations\[1\]\.markets\[7\]: market "US" is already served by "us-west-1" in this phase/,
+    ],
+    [
+      'a phase naming a location the platform lacks',
+      [set(P2, ['locations', 1, 'location'], 'ap-southeast-9')],
+      /^phases\/phase-2\.yaml:\d+: locations\[1\]\.location: unknown location "ap-southeast-9".*did you mean "ap-southeast-1"\?/,
+    ],
+    [
+      'a cutover above 100',
+      [set(P1, ['cutoverPercent'], 120)],
+      /^phases\/phase-1\.yaml:\d+: cutoverPercent: got 120, expected .*100/,
+    ],
+    [
+      'a cutover below 0',
+      [set(P2, ['cutoverPercent'], -5)],
+      /^phases\/phase-2\.yaml:\d+: cutoverPercent: got -5, expected .*0/,
+    ],
+    [
+      'a duplicate market',
+      [set(PLATFORM, ['markets', 1, 'code'], 'US')],
+      /^phases\/platform\.yaml:\d+: markets\[1\]\.code: duplicate market "US"/,
+    ],
+    [
+      'a duplicate location id',
+      [set(PLATFORM, ['locations', 1, 'id'], 'us-west-1')],
+      /^phases\/platform\.yaml:\d+: locations\[1\]\.id: duplicate location "us-west-1"/,
+    ],
+    [
+      'an unknown service in a phase',
+      [set(P2, ['services', 2], 'fotos')],
+      /^phases\/phase-2\.yaml:\d+: services\[2\]: unknown service "fotos".*did you mean "photos"\?/,
+    ],
+    [
+      'a misspelled field',
+      [{ file: P1, raw: true, edit: (t: string) => t.replace('cutoverPercent:', 'cutoverPercnt:') }],
+      /^phases\/phase-1\.yaml:\d+: \(document\): unknown field "cutoverPercnt"|^phases\/phase-1\.yaml:\d+: cutoverPercent: missing/,
+    ],
+    [
+      'a missing field',
+      [{ file: P1, edit: (doc: Doc) => doc.deleteIn(['workload']) }],
+      /^phases\/phase-1\.yaml:\d+: workload: missing, expected string/,
+    ],
+    [
+      'YAML that does not parse',
+      [{ file: P3, raw: true, edit: (t: string) => t.replace('markets: [IN]', 'markets: [IN') }],
+      /^phases\/phase-3\.yaml:\d+: \(document\): not valid YAML: /,
+    ],
+    [
+      'an allowed location that does not exist',
+      [add(PLATFORM, ['markets', 0, 'allowedLocations'], 'eu-west-1')],
+      /^phases\/platform\.yaml:\d+: markets\[0\]\.allowedLocations\[3\]: unknown location "eu-west-1"/,
+    ],
+    [
+      'an unknown default environment',
+      [set(PLATFORM, ['defaultEnvironment'], 'dmeo')],
+      /^phases\/platform\.yaml:\d+: defaultEnvironment: unknown environment "dmeo".*did you mean "demo"\?/,
+    ],
+    [
+      'an account ID that is not 12 digits',
+      [set(PLATFORM, ['environments', 'demo', 'account'], '12345')],
+      /^phases\/platform\.yaml:\d+: environments\.demo\.account: got "12345", expected a 12-digit AWS account ID/,
+    ],
+    [
+      'a CIDR that is not a CIDR',
+      [set(P1, ['locations', 0, 'vpcCidr'], '10.10.0.0/33')],
+      /^phases\/phase-1\.yaml:\d+: locations\[0\]\.vpcCidr: got "10\.10\.0\.0\/33", expected an IPv4 CIDR block/,
+    ],
+    [
+      'a partial cutover for a market whose data may not stay on legacy',
+      [set(PLATFORM, ['markets', 1, 'allowedLocations'], ['ap-southeast-1']), set(P2, ['cutoverPercent'], 60)],
+      /^phases\/phase-2\.yaml:\d+: cutoverPercent: market "SG" would keep 40% of its accounts traffic on bj-legacy/,
+    ],
+    [
+      'CDN logs kept outside the phase',
+      [set(P1, ['edge', 'logLocation'], 'us-west-2')],
+      /^phases\/phase-1\.yaml:\d+: edge\.logLocation: "us-west-2" is not an AWS location of this phase/,
+    ],
+    [
+      'a phase number that does not match its file',
+      [set(P3, ['phase'], 4)],
+      /^phases\/phase-3\.yaml:\d+: phase: phase 4 is in a file named "phase-3\.yaml", expected phase-4\.yaml/,
+    ],
+    [
+      'a Fargate size that does not exist',
+      [set(PLATFORM, ['services', 0, 'memoryMiB'], 8192)],
+      /^phases\/platform\.yaml:\d+: services\[0\]\.memoryMiB: 8192 MiB does not fit cpu 512 on Fargate, expected 1024 to 4096/,
+    ],
+    [
+      'an AWS location without a VPC',
+      [{ file: P3, edit: (doc: Doc) => doc.deleteIn(['locations', 0, 'vpcCidr']) }],
+      /^phases\/phase-3\.yaml:\d+: locations\[0\]\.vpcCidr: AWS location "ap-south-1" has no vpcCidr/,
+    ],
+    [
+      'a first phase of a service with no rest-of-world location',
+      [{ file: P2, raw: true, edit: (t: string) => t.replace('markets: [US, "*"]', 'markets: [US]') }],
+      /^phases\/phase-2\.yaml:\d+: locations: service "accounts" starts in this phase but no location serves "\*"/,
+    ],
   ])('fails if the plan has %s', (_name, mutations, expected) => {
     // WHEN
     const found = problems(...mutations);
@@ -112,6 +218,8 @@ describe('loadPlan', () => {
   test('the error message lists every problem and says nothing was synthesized', () => {
     const { platform, phases } = defaultPlanSources();
     const broken = { ...platform, text: platform.text.replace('region: us-west-1', 'region: us-west-9') };
-    expect(() => loadPlan(broken, phases)).toThrow(/has 1 problem; nothing was synthesized:\n {2}phases\/platform\.yaml:\d+: locations\[0\]\.region/);
+    expect(() => loadPlan(broken, phases)).toThrow(
+      /has 1 problem; nothing was synthesized:\n {2}phases\/platform\.yaml:\d+: locations\[0\]\.region/,
+    );
   });
 });

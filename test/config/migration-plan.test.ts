@@ -43,9 +43,15 @@ describe('MigrationPlan.routes', () => {
 
   test('a rollback is one number: phase 1 at 0 % sends every served market back to legacy', () => {
     // GIVEN phase 1 rolled back
-    const rolledBack = planWith({ file: 'phases/phase-1.yaml', edit: (t) => t.replace('cutoverPercent: 100', 'cutoverPercent: 0') });
+    const rolledBack = planWith({
+      file: 'phases/phase-1.yaml',
+      edit: (t) => t.replace('cutoverPercent: 100', 'cutoverPercent: 0'),
+    });
     // THEN US is wholly on legacy again
     const us = rolledBack.routes('shop').find((r) => r.market === 'US');
-    expect(us?.targets.map((t) => [t.setIdentifier, t.weight])).toEqual([['p1-us-west-1', 0], ['legacy', 100]]);
+    expect(us?.targets.map((t) => [t.setIdentifier, t.weight])).toEqual([
+      ['p1-us-west-1', 0],
+      ['legacy', 100],
+    ]);
   });
 });

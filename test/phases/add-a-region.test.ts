@@ -14,7 +14,10 @@ describe('adding a region is a plan change, not a code change', () => {
     const phase1 = parseDocument(phases[0].text);
     phase1.setIn(['locations', 1, 'markets'], ['SG', 'TW', 'MY', 'ID', 'PH', 'IN']);
     phase1.addIn(['locations'], { location: 'ap-east-1', vpcCidr: '10.60.0.0/16', markets: ['HK'] });
-    const plan = loadPlan({ ...platform, text: platformDoc.toString() }, [{ ...phases[0], text: phase1.toString() }, ...phases.slice(1)]);
+    const plan = loadPlan({ ...platform, text: platformDoc.toString() }, [
+      { ...phases[0], text: phase1.toString() },
+      ...phases.slice(1),
+    ]);
 
     // WHEN
     const synth = synthesize({ plan, phases: [1], key: 'hong-kong' });
@@ -35,10 +38,8 @@ describe('adding a region is a plan change, not a code change', () => {
       SetIdentifier: 'p1-ap-east-1',
       Weight: 100,
     });
-    synth.template(1, 'Service-ap-southeast-1').resourcePropertiesCountIs(
-      'AWS::Route53::RecordSet',
-      { Name: 'hk.shop.shop.example.com.' },
-      0,
-    );
+    synth
+      .template(1, 'Service-ap-southeast-1')
+      .resourcePropertiesCountIs('AWS::Route53::RecordSet', { Name: 'hk.shop.shop.example.com.' }, 0);
   });
 });

@@ -10,7 +10,13 @@ beforeAll(() => {
   synth = synthesize({ phases: [1] });
 });
 
-const STACKS = ['Data-us-west-1', 'Service-us-west-1', 'Data-ap-southeast-1', 'Service-ap-southeast-1', 'Edge-us-east-1'];
+const STACKS = [
+  'Data-us-west-1',
+  'Service-us-west-1',
+  'Data-ap-southeast-1',
+  'Service-ap-southeast-1',
+  'Edge-us-east-1',
+];
 
 describe('Phase 1 composition', () => {
   test('has a data and a service stack per region and one edge stack in us-east-1', () => {
@@ -72,7 +78,10 @@ describe('Phase 1 data stacks', () => {
   });
 
   test('keys rotate and are retained', () => {
-    data().allResources('AWS::KMS::Key', { DeletionPolicy: 'Retain', Properties: Match.objectLike({ EnableKeyRotation: true }) });
+    data().allResources('AWS::KMS::Key', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({ EnableKeyRotation: true }),
+    });
   });
 
   test('the VPC spans two zones of the account with flow logs and a VPN to the legacy data center', () => {
@@ -90,7 +99,9 @@ describe('Phase 1 data stacks', () => {
       BucketName: 'migration-p1-cdn-logs-111111111111-us-west-1',
       OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerPreferred' }] },
     });
-    synth.template(1, 'Data-ap-southeast-1').resourcePropertiesCountIs('AWS::S3::Bucket', { BucketName: Match.anyValue() }, 0);
+    synth
+      .template(1, 'Data-ap-southeast-1')
+      .resourcePropertiesCountIs('AWS::S3::Bucket', { BucketName: Match.anyValue() }, 0);
   });
 
   // A rename replaces a stateful resource: it must fail this small test, not only a snapshot.
@@ -126,7 +137,12 @@ describe('Phase 1 service stacks', () => {
     service().hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
       Protocol: 'HTTP',
       Port: 80,
-      DefaultActions: [{ Type: 'redirect', RedirectConfig: Match.objectLike({ Protocol: 'HTTPS', Port: '443', StatusCode: 'HTTP_301' }) }],
+      DefaultActions: [
+        {
+          Type: 'redirect',
+          RedirectConfig: Match.objectLike({ Protocol: 'HTTPS', Port: '443', StatusCode: 'HTTP_301' }),
+        },
+      ],
     });
     service().hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
       LoadBalancerAttributes: Match.arrayWith([
@@ -157,7 +173,9 @@ describe('Phase 1 service stacks', () => {
   });
 
   test('the routing owner (us-west-1) writes a geolocation record per market and a default', () => {
-    const geo = Object.values(service().findResources('AWS::Route53::RecordSet', { Properties: { GeoLocation: Match.anyValue() } }))
+    const geo = Object.values(
+      service().findResources('AWS::Route53::RecordSet', { Properties: { GeoLocation: Match.anyValue() } }),
+    )
       .map((r) => r.Properties.GeoLocation.CountryCode)
       .sort();
     expect(geo).toEqual(['*', ...synth.plan.platform.markets.map((m) => m.code)].sort());
@@ -185,7 +203,9 @@ describe('Phase 1 service stacks', () => {
   });
 
   test('alarms cover latency, 5xx rate, unhealthy hosts and the database, to an encrypted topic', () => {
-    const alarms = Object.keys(service().findResources('AWS::CloudWatch::Alarm')).map((id) => id.replace(/[0-9A-F]{8}$/, ''));
+    const alarms = Object.keys(service().findResources('AWS::CloudWatch::Alarm')).map((id) =>
+      id.replace(/[0-9A-F]{8}$/, ''),
+    );
     expect(alarms).toEqual(
       expect.arrayContaining([
         'AlarmsShopLatencyP99',
@@ -241,7 +261,10 @@ describe('Phase 1 edge stack', () => {
         Origins: Match.arrayWith([
           Match.objectLike({
             DomainName: 'shop.shop.example.com',
-            CustomOriginConfig: Match.objectLike({ OriginProtocolPolicy: 'https-only', OriginSSLProtocols: ['TLSv1.2'] }),
+            CustomOriginConfig: Match.objectLike({
+              OriginProtocolPolicy: 'https-only',
+              OriginSSLProtocols: ['TLSv1.2'],
+            }),
           }),
         ]),
       }),

@@ -9,16 +9,27 @@ beforeAll(() => {
 });
 
 const stackIds = (phase: number) =>
-  synth.stage(phase).node.children.filter((c): c is Stack => c instanceof Stack).map((s) => s.node.id);
+  synth
+    .stage(phase)
+    .node.children.filter((c): c is Stack => c instanceof Stack)
+    .map((s) => s.node.id);
 
 describe('Phase 2: accounts, messaging and photo sync', () => {
   test('has a data and a service stack in us-west-2 and ap-southeast-1, and no edge', () => {
-    expect(stackIds(2)).toEqual(['Data-us-west-2', 'Service-us-west-2', 'Data-ap-southeast-1', 'Service-ap-southeast-1']);
+    expect(stackIds(2)).toEqual([
+      'Data-us-west-2',
+      'Service-us-west-2',
+      'Data-ap-southeast-1',
+      'Service-ap-southeast-1',
+    ]);
   });
 
-  test.each(['Data-us-west-2', 'Service-us-west-2', 'Data-ap-southeast-1', 'Service-ap-southeast-1'])('%s matches its snapshot', (id) => {
-    expect(synth.template(2, id).toJSON()).toMatchSnapshot();
-  });
+  test.each(['Data-us-west-2', 'Service-us-west-2', 'Data-ap-southeast-1', 'Service-ap-southeast-1'])(
+    '%s matches its snapshot',
+    (id) => {
+      expect(synth.template(2, id).toJSON()).toMatchSnapshot();
+    },
+  );
 
   test.each([
     [2, 'Data-us-west-2', ['accounts', 'messaging', 'photos']],
@@ -43,7 +54,9 @@ describe('Phase 2: accounts, messaging and photo sync', () => {
 
   test('a task role may connect to its own database only, as the app user, through IAM', () => {
     const data = synth.template(2, 'Data-us-west-2');
-    const policies = Object.entries(data.findResources('AWS::IAM::Policy')).filter(([id]) => id.startsWith('AccountsTaskRole'));
+    const policies = Object.entries(data.findResources('AWS::IAM::Policy')).filter(([id]) =>
+      id.startsWith('AccountsTaskRole'),
+    );
     expect(policies).toHaveLength(1);
     const statements = policies[0][1].Properties.PolicyDocument.Statement;
     expect(statements).toEqual([
@@ -79,7 +92,9 @@ describe('Phase 3: in-country markets', () => {
 
   test('the provider site holds no data: only health checks and weighted records to its endpoint', () => {
     const site = synth.template(3, 'Site-br-sao-paulo');
-    const types = new Set(Object.values(site.toJSON().Resources as Record<string, { Type: string }>).map((r) => r.Type));
+    const types = new Set(
+      Object.values(site.toJSON().Resources as Record<string, { Type: string }>).map((r) => r.Type),
+    );
     expect([...types].sort()).toEqual(['AWS::Route53::HealthCheck', 'AWS::Route53::RecordSet']);
     site.hasResourceProperties('AWS::Route53::RecordSet', {
       Name: 'br.shop.shop.example.com.',

@@ -79,7 +79,9 @@ export function synthesize(
       const k = `${phase}/${id}`;
       let template = templates.get(k);
       if (!template) {
-        const artifact = assembly.getNestedAssembly(stage(phase).artifactId).getStackArtifact(stack(phase, id).artifactId);
+        const artifact = assembly
+          .getNestedAssembly(stage(phase).artifactId)
+          .getStackArtifact(stack(phase, id).artifactId);
         template = Template.fromJSON(artifact.template);
         templates.set(k, template);
       }

@@ -3,10 +3,16 @@
  * bucket or a log group in every region that has it: update this table only together with a
  * plan to move the data (a snapshot restore, a bucket copy), never to make a test pass.
  */
-import { logicalIds } from './harness';
-import type { Template } from 'aws-cdk-lib/assertions';
 
-type Pinned = Partial<Record<'AWS::RDS::DBCluster' | 'AWS::RDS::DBInstance' | 'AWS::KMS::Key' | 'AWS::S3::Bucket' | 'AWS::Logs::LogGroup', string[]>>;
+import type { Template } from 'aws-cdk-lib/assertions';
+import { logicalIds } from './harness';
+
+type Pinned = Partial<
+  Record<
+    'AWS::RDS::DBCluster' | 'AWS::RDS::DBInstance' | 'AWS::KMS::Key' | 'AWS::S3::Bucket' | 'AWS::Logs::LogGroup',
+    string[]
+  >
+>;
 
 /** Every data stack has these. */
 const DATA_STACK: Pinned = {
