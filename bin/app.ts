@@ -6,7 +6,11 @@
  *   -c phases=1,3     phases to synthesize (default: all)
  *   -c plan=DIR       plan folder (default: phases)
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
+import { residencyMap } from '../lib/compliance/residency/residency-map';
+import { ResidencyPolicy } from '../lib/compliance/residency/residency-policy';
 import { PlanError } from '../lib/config/plan-error';
 import { readPlanDir } from '../lib/config/read-plan-dir';
 import { buildMigrationApp } from '../lib/migration-app';
@@ -54,6 +58,10 @@ function main(): void {
 
   buildMigrationApp(app, plan, { environment, phases });
   const assembly = app.synth();
+  writeFileSync(
+    join(assembly.directory, 'residency.json'),
+    `${JSON.stringify(residencyMap(app, new ResidencyPolicy(plan)), null, 2)}\n`,
+  );
   const strict = app.node.tryGetContext('@aws-cdk/core:strictCfnValidateErrors') === true;
   const failures = readValidationFailures(assembly.directory, { strict });
   if (failures.length > 0) {

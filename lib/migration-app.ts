@@ -1,5 +1,6 @@
 import { type App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, PCIDSS321Checks } from 'cdk-nag';
+import { DataResidencyChecks } from './compliance/residency/data-residency-checks';
 import type { MigrationPlan } from './config/migration-plan';
 import { PhaseStage } from './phases/phase-stage';
 
@@ -17,7 +18,11 @@ export interface MigrationAppOptions {
  */
 export function buildMigrationApp(app: App, plan: MigrationPlan, options: MigrationAppOptions): PhaseStage[] {
   const environment = plan.environment(options.environment);
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new PCIDSS321Checks(app));
+  Validations.of(app).addPlugins(
+    new AwsSolutionsChecks(app),
+    new PCIDSS321Checks(app),
+    new DataResidencyChecks(app, { plan }),
+  );
   return [...options.phases]
     .sort((a, b) => a - b)
     .map((phase) => new PhaseStage(app, `Phase${phase}`, { plan, phase, environment }));

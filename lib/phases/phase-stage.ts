@@ -1,8 +1,9 @@
 import { Stage, type StageProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { declareResidency, NO_PERSONAL_DATA } from '../compliance/residency/residency-tags';
 import { EDGE_REGION } from '../config/aws-regions';
 import type { MigrationPlan } from '../config/migration-plan';
-import type { EnvironmentConfig, PhaseConfig } from '../config/schema';
+import { type EnvironmentConfig, type PhaseConfig, REST_OF_WORLD } from '../config/schema';
 import { cdnLogBucketName, stackId, stackName } from '../naming';
 import { DataStack } from '../stacks/data-stack';
 import { EdgeStack } from '../stacks/edge-stack';
@@ -34,6 +35,11 @@ export class PhaseStage extends Stage {
     const name = (tier: Parameters<typeof stackName>[0]['tier'], location: string) =>
       stackName({ phase: phase.phase, workload: phase.workload, tier, location });
     const dataByLocation = new Map<string, DataStack>();
+    // Markets whose data may not sit where the CDN logs are kept are refused at the edge and keep using the legacy site.
+    const cdnBlockedMarkets = () =>
+      plan.platform.markets.filter((m) => !plan.isAllowed(m.code, phase.edge?.logLocation ?? '')).map((m) => m.code);
+    const cdnViewerMarkets = () =>
+      [...plan.platform.markets.map((m) => m.code), REST_OF_WORLD].filter((m) => !cdnBlockedMarkets().includes(m));
 
     const servicesAt = (locationId: string): RegionalService[] =>
       phase.services.map((service) => {
@@ -63,9 +69,14 @@ export class PhaseStage extends Stage {
         legacyVpn: { address: plan.platform.legacy.vpnPeerAddress, bgpAsn: plan.platform.legacy.bgpAsn },
         cdnLogBucketName: keepsCdnLogs ? cdnLogBucketName(phase.phase, account, location.region) : undefined,
       });
+      declareResidency(data, { markets: site.markets, location: location.id });
+      if (data.cdnLogsBucket) {
+        // CloudFront logs hold the IPs of every market the CDN serves, not only this site's.
+        declareResidency(data.cdnLogsBucket, { markets: cdnViewerMarkets() });
+      }
       dataByLocation.set(location.id, data);
 
-      new ServiceStack(this, stackId('service', location.id), {
+      const service = new ServiceStack(this, stackId('service', location.id), {
         env,
         stackName: name('service', location.id),
         description: `Phase ${phase.phase} (${phase.name}): services, routing and alarms in ${location.region}.`,
@@ -80,10 +91,11 @@ export class PhaseStage extends Stage {
         maxTasks: site.maxTasks,
         alarmEmail: environment.alarmEmail,
       });
+      declareResidency(service, { markets: site.markets, location: location.id });
     }
 
     for (const { location } of plan.providerSites(phase)) {
-      new ProviderSiteStack(this, stackId('site', location.id), {
+      const site = new ProviderSiteStack(this, stackId('site', location.id), {
         env: { account, region: location.homeRegion },
         stackName: name('site', location.id),
         description: `Phase ${phase.phase} (${phase.name}): routing to ${location.provider}, ${location.city}.`,
@@ -94,6 +106,8 @@ export class PhaseStage extends Stage {
         setIdentifier: `p${phase.phase}-${location.id}`,
         endpoint: location.endpoint,
       });
+      // Routing records and health checks only: the provider's own site holds the data.
+      declareResidency(site, { markets: NO_PERSONAL_DATA, location: location.id });
     }
 
     if (phase.edge) {
@@ -108,11 +122,9 @@ export class PhaseStage extends Stage {
         hostname: phase.edge.hostname,
         apiService: phase.edge.apiService,
         cdnLogs: { bucketName: cdnLogBucketName(phase.phase, account, logRegion), region: logRegion },
-        // Markets whose data may not sit where the CDN logs are kept keep using the legacy site.
-        blockedCountries: plan.platform.markets
-          .filter((m) => !plan.isAllowed(m.code, phase.edge?.logLocation as string))
-          .map((m) => m.code),
+        blockedCountries: cdnBlockedMarkets(),
       });
+      declareResidency(edge, { markets: NO_PERSONAL_DATA, location: EDGE_REGION });
       const logStack = dataByLocation.get(phase.edge.logLocation);
       if (logStack) edge.addStackDependency(logStack, 'CloudFront writes its logs to a bucket of this stack.');
     }

@@ -1,0 +1,26 @@
+import { NagRuleCompliance } from 'cdk-nag';
+import { REST_OF_WORLD } from '../../../config/schema';
+import { asArray, deployedProperties, dig, disallowed, type ResidencyRule } from './residency-rule';
+
+/** CloudFront logs land only where every market the distribution serves allows. */
+export const CloudFrontLogBucket: ResidencyRule = {
+  id: 'CloudFrontLogBucket',
+  info: 'The distribution logs viewers of a market to a bucket in a region that market does not allow.',
+  explanation:
+    "CloudFront access logs hold every viewer's IP address. The markets a distribution serves are all markets less its geo restriction; each must allow the log bucket's location.",
+  check(policy, node) {
+    if (node.cfnResourceType !== 'AWS::CloudFront::Distribution') return NagRuleCompliance.NOT_APPLICABLE;
+    const config = dig(deployedProperties(node), 'DistributionConfig');
+    const bucket = dig(config, 'Logging', 'Bucket');
+    if (bucket === undefined) return NagRuleCompliance.NOT_APPLICABLE;
+    const geo = dig(config, 'Restrictions', 'GeoRestriction');
+    const type = dig(geo, 'RestrictionType');
+    const listed = asArray(dig(geo, 'Locations')).filter((l): l is string => typeof l === 'string');
+    const viewers =
+      type === 'whitelist'
+        ? policy.markets.filter((m) => listed.includes(m))
+        : policy.markets.filter((m) => type !== 'blacklist' || !listed.includes(m) || m === REST_OF_WORLD);
+    const findings = disallowed(policy, viewers, policy.regionOfReference(node, bucket), 'viewer-logs-in');
+    return findings.length ? findings : NagRuleCompliance.COMPLIANT;
+  },
+};
