@@ -1,8 +1,12 @@
-import { type App, Validations } from 'aws-cdk-lib';
+import { type App, Stage, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, PCIDSS321Checks } from 'cdk-nag';
 import { DataResidencyChecks } from './compliance/residency/data-residency-checks';
+import { declareResidency, NO_PERSONAL_DATA } from './compliance/residency/residency-tags';
+import { EDGE_REGION } from './config/aws-regions';
 import type { MigrationPlan } from './config/migration-plan';
+import { stackId, stackName } from './naming';
 import { PhaseStage } from './phases/phase-stage';
+import { GuardrailsStack } from './stacks/guardrails-stack';
 
 /** What to build from a loaded plan. */
 export interface MigrationAppOptions {
@@ -13,7 +17,8 @@ export interface MigrationAppOptions {
 }
 
 /**
- * Adds one stage per selected phase to the app and registers every compliance pack on it.
+ * Adds one stage per selected phase (and the guardrails stage, when the plan has an
+ * organization) to the app and registers every compliance pack on it.
  * Shared by `bin/app.ts` and the tests, so both build exactly the same tree.
  */
 export function buildMigrationApp(app: App, plan: MigrationPlan, options: MigrationAppOptions): PhaseStage[] {
@@ -23,7 +28,23 @@ export function buildMigrationApp(app: App, plan: MigrationPlan, options: Migrat
     new PCIDSS321Checks(app),
     new DataResidencyChecks(app, { plan }),
   );
-  return [...options.phases]
+  const stages = [...options.phases]
     .sort((a, b) => a - b)
     .map((phase) => new PhaseStage(app, `Phase${phase}`, { plan, phase, environment }));
+
+  const organization = plan.platform.organization;
+  if (organization) {
+    // Organizations is global; its stack lives in us-east-1 of the management account.
+    const guardrails = new Stage(app, 'Guardrails', { env: { account: organization.managementAccount } });
+    const stack = new GuardrailsStack(guardrails, stackId('guardrails', EDGE_REGION), {
+      env: { account: organization.managementAccount, region: EDGE_REGION },
+      stackName: stackName({ workload: 'organization', tier: 'guardrails', location: EDGE_REGION }),
+      description: 'Region-deny service control policy built from the migration plan.',
+      allowedRegions: [...new Set(plan.platform.locations.map((l) => plan.regionOf(l.id)))],
+      edgeRegion: EDGE_REGION,
+      targetIds: organization.targetIds,
+    });
+    declareResidency(stack, { markets: NO_PERSONAL_DATA });
+  }
+  return stages;
 }

@@ -8,7 +8,8 @@
 export type StackTier = 'data' | 'service' | 'edge' | 'site' | 'guardrails';
 
 export interface StackNameParts {
-  readonly phase: number;
+  /** The phase; omitted for stacks that serve every phase (guardrails). */
+  readonly phase?: number;
   /** The phase's workload, such as `commerce`. */
   readonly workload: string;
   readonly tier: StackTier;
@@ -18,7 +19,8 @@ export interface StackNameParts {
 
 /** CloudFormation stack name: `migration-p1-commerce-data-us-west-1`. */
 export function stackName(parts: StackNameParts): string {
-  return `migration-p${parts.phase}-${parts.workload}-${parts.tier}-${parts.location}`;
+  const phase = parts.phase === undefined ? '' : `p${parts.phase}-`;
+  return `migration-${phase}${parts.workload}-${parts.tier}-${parts.location}`;
 }
 
 /** Construct ID of a stack inside its phase's stage: `Data-us-west-1`, so `cdk ls` reads `Phase1/Data-us-west-1`. */

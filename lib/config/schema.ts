@@ -123,6 +123,22 @@ export const PlatformSchema = z
     markets: z.array(MarketSchema).min(1),
     locations: z.array(LocationSchema).min(1),
     services: z.array(ServiceSchema).min(1),
+    organization: z
+      .strictObject({
+        managementAccount: AccountId.describe(
+          'The AWS Organizations management account that owns service control policies.',
+        ),
+        targetIds: z
+          .array(
+            z
+              .string()
+              .regex(/^(ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|r-[a-z0-9]{4,32}|\d{12})$/, 'an OU ID, root ID or account ID'),
+          )
+          .min(1)
+          .describe('Where the region-deny policy is attached.'),
+      })
+      .optional()
+      .describe('Region guardrail from the plan. Default: no guardrails stack.'),
   })
   .describe('What exists regardless of phase: environments, the legacy data center, markets, locations, services.');
 

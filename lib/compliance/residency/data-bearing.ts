@@ -44,7 +44,9 @@ export const EDGE_TYPES: ReadonlySet<string> = new Set([
   'AWS::S3::BucketPolicy',
   'AWS::KMS::Key',
   'AWS::KMS::Alias',
+  // Global services, whose one endpoint is in us-east-1.
   'AWS::IAM::Role',
   'AWS::IAM::Policy',
+  'AWS::Organizations::Policy',
   'AWS::CDK::Metadata',
 ]);
