@@ -6,6 +6,7 @@ import { EDGE_REGION } from './config/aws-regions';
 import type { MigrationPlan } from './config/migration-plan';
 import { stackId, stackName } from './naming';
 import { PhaseStage } from './phases/phase-stage';
+import { AccountStack } from './stacks/account-stack';
 import { GuardrailsStack } from './stacks/guardrails-stack';
 
 /** What to build from a loaded plan. */
@@ -17,8 +18,8 @@ export interface MigrationAppOptions {
 }
 
 /**
- * Adds one stage per selected phase (and the guardrails stage, when the plan has an
- * organization) to the app and registers every compliance pack on it.
+ * Adds one stage per selected phase (plus the account stage when any service replicates from
+ * legacy, and the guardrails stage when the plan has an organization) to the app and registers every compliance pack on it.
  * Shared by `bin/app.ts` and the tests, so both build exactly the same tree.
  */
 export function buildMigrationApp(app: App, plan: MigrationPlan, options: MigrationAppOptions): PhaseStage[] {
@@ -31,6 +32,17 @@ export function buildMigrationApp(app: App, plan: MigrationPlan, options: Migrat
   const stages = [...options.phases]
     .sort((a, b) => a - b)
     .map((phase) => new PhaseStage(app, `Phase${phase}`, { plan, phase, environment }));
+
+  // DMS needs its account role before any replication exists; IAM is global, so one stack.
+  if (plan.platform.services.some((s) => s.database?.legacySchema)) {
+    const account = new Stage(app, 'Account', { env: { account: environment.account } });
+    const stack = new AccountStack(account, stackId('account', EDGE_REGION), {
+      env: { account: environment.account, region: EDGE_REGION },
+      stackName: stackName({ workload: 'shared', tier: 'account', location: EDGE_REGION }),
+      description: 'Account-wide roles the migration needs once: the DMS VPC role.',
+    });
+    declareResidency(stack, { markets: NO_PERSONAL_DATA });
+  }
 
   const organization = plan.platform.organization;
   if (organization) {

@@ -5,7 +5,7 @@
  */
 
 /** What a stack holds; stacks split by lifecycle. */
-export type StackTier = 'data' | 'service' | 'edge' | 'site' | 'guardrails';
+export type StackTier = 'data' | 'service' | 'edge' | 'site' | 'guardrails' | 'account';
 
 export interface StackNameParts {
   /** The phase; omitted for stacks that serve every phase (guardrails). */
@@ -42,8 +42,11 @@ export function cdnLogBucketName(phase: number, account: string, region: string)
   return `migration-p${phase}-cdn-logs-${account}-${region}`;
 }
 
-/** A database cluster identifier (lower case, at most 63 characters, unique per account and region). */
-export function databaseClusterIdentifier(stack: string, service: string): string {
+/**
+ * The physical identifier of a service's database cluster or replication in a stack (lower
+ * case, at most 63 characters, unique per account and region).
+ */
+export function serviceResourceIdentifier(stack: string, service: string): string {
   const id = `${stack}-${service}`;
   if (id.length > 63)
     throw new Error(`database cluster identifier ${id} is ${id.length} characters, expected at most 63`);

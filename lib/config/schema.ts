@@ -59,6 +59,14 @@ export const LegacySchema = z.strictObject({
     endpoint: Hostname.describe('The legacy database host, reached over the VPN.'),
     port: z.number().int().min(1).max(65535),
     engine: z.enum(['postgres', 'mysql']).describe('The legacy engine; replication converts to Aurora PostgreSQL.'),
+    name: z
+      .string()
+      .regex(/^[a-zA-Z_][a-zA-Z0-9_]{0,62}$/, 'a database name')
+      .describe('The legacy database.'),
+    marketColumn: z
+      .string()
+      .regex(/^[a-zA-Z_][a-zA-Z0-9_]{0,62}$/, 'a column name')
+      .describe('The column every replicated table has, holding the ISO code of the market a row belongs to.'),
   }),
 });
 
@@ -106,6 +114,11 @@ export const ServiceSchema = z.strictObject({
     .strictObject({
       minCapacityAcu: z.number().min(0.5).max(256),
       maxCapacityAcu: z.number().min(1).max(256),
+      legacySchema: z
+        .string()
+        .regex(/^[a-zA-Z_][a-zA-Z0-9_]{0,62}$/, 'a schema name')
+        .optional()
+        .describe("The legacy schema this service's data comes from. Default: no replication."),
     })
     .optional()
     .describe('An Aurora PostgreSQL Serverless v2 cluster for this service. Default: none.'),

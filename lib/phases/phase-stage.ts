@@ -29,6 +29,7 @@ export class PhaseStage extends Stage {
   constructor(scope: Construct, id: string, props: PhaseStageProps) {
     super(scope, id, props);
     const { plan, environment } = props;
+    const legacy = plan.platform.legacy;
     const phase = plan.phase(props.phase);
     this.config = phase;
     const account = environment.account;
@@ -66,7 +67,19 @@ export class PhaseStage extends Stage {
         tags: tags(location.id),
         vpcCidr: site.vpcCidr as string,
         services: phase.services.map((s) => plan.service(s)),
-        legacyVpn: { address: plan.platform.legacy.vpnPeerAddress, bgpAsn: plan.platform.legacy.bgpAsn },
+        legacyVpn: { address: legacy.vpnPeerAddress, bgpAsn: legacy.bgpAsn },
+        replication: {
+          legacy: {
+            hostname: legacy.database.endpoint,
+            port: legacy.database.port,
+            engine: legacy.database.engine,
+            databaseName: legacy.database.name,
+            cidr: legacy.cidr,
+            marketColumn: legacy.database.marketColumn,
+          },
+          markets: site.markets,
+          declaredMarkets: plan.platform.markets.map((m) => m.code),
+        },
         cdnLogBucketName: keepsCdnLogs ? cdnLogBucketName(phase.phase, account, location.region) : undefined,
       });
       declareResidency(data, { markets: site.markets, location: location.id });
@@ -86,7 +99,7 @@ export class PhaseStage extends Stage {
         domainName: environment.domainName,
         hostedZoneId: environment.hostedZoneId,
         setIdentifier: `p${phase.phase}-${location.id}`,
-        legacy: { hostname: plan.platform.legacy.originHostname },
+        legacy: { hostname: legacy.originHostname },
         minTasks: site.minTasks,
         maxTasks: site.maxTasks,
         alarmEmail: environment.alarmEmail,

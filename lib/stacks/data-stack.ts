@@ -6,10 +6,11 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { acknowledgeGrantPolicy } from '../compliance/acknowledge';
 import type { ServiceConfig } from '../config/schema';
+import { type LegacyDatabase, LegacyReplication } from '../constructs/legacy-replication';
 import { RegionalNetwork, type VpnPeer } from '../constructs/regional-network';
 import { RelationalStore } from '../constructs/relational-store';
 import { SecureBucket } from '../constructs/secure-bucket';
-import { constructId, databaseClusterIdentifier } from '../naming';
+import { constructId, serviceResourceIdentifier } from '../naming';
 
 /** Props for {@link DataStack}. */
 export interface DataStackProps extends StackProps {
@@ -22,6 +23,17 @@ export interface DataStackProps extends StackProps {
    * @default - no VPN
    */
   readonly legacyVpn?: VpnPeer;
+  /**
+   * Continuous replication from the legacy database into each service database that names a
+   * legacy schema, limited to rows of the markets this location serves.
+   * @default - no replication
+   */
+  readonly replication?: {
+    readonly legacy: LegacyDatabase;
+    /** Markets this location serves (`*` included when it serves the rest of the world). */
+    readonly markets: readonly string[];
+    readonly declaredMarkets: readonly string[];
+  };
   /**
    * A physical name for the bucket that keeps the phase's CloudFront logs, when this region keeps them.
    * @default - this region keeps no CDN logs
@@ -120,12 +132,26 @@ export class DataStack extends Stack {
           vpc: this.network.vpc,
           encryptionKey: this.dataKey,
           logsKey: this.logsKey,
-          clusterIdentifier: databaseClusterIdentifier(this.stackName, service.name),
+          clusterIdentifier: serviceResourceIdentifier(this.stackName, service.name),
           databaseName: service.name,
           minCapacityAcu: service.database.minCapacityAcu,
           maxCapacityAcu: service.database.maxCapacityAcu,
         });
         databases.set(service.name, store.cluster);
+        if (props.replication && service.database.legacySchema) {
+          new LegacyReplication(this, `${name}Replication`, {
+            vpc: this.network.vpc,
+            encryptionKey: this.dataKey,
+            legacy: props.replication.legacy,
+            legacySchema: service.database.legacySchema,
+            target: store.cluster,
+            targetPort: RelationalStore.PORT,
+            targetDatabaseName: service.name,
+            markets: props.replication.markets,
+            declaredMarkets: props.replication.declaredMarkets,
+            identifier: serviceResourceIdentifier(this.stackName, service.name),
+          });
+        }
         // IAM database authentication as the "app" user: the task never holds a password.
         store.cluster.grantConnect(role, 'app');
       }

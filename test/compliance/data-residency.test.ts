@@ -13,6 +13,7 @@ import { DataResidencyChecks, RESIDENCY_RULES } from '../../lib/compliance/resid
 import { residencyMap } from '../../lib/compliance/residency/residency-map';
 import { ResidencyPolicy } from '../../lib/compliance/residency/residency-policy';
 import { declareResidency } from '../../lib/compliance/residency/residency-tags';
+import { marketScopedTableMappings } from '../../lib/constructs/market-scoped-table-mappings';
 import { buildMigrationApp } from '../../lib/migration-app';
 import { cdkJsonContext, defaultPlan, type Synthesized, synthesize } from '../support/harness';
 
@@ -24,6 +25,20 @@ function stackIn(app: App, id: string, region: string, markets?: string[] | 'non
   const stack = new Stack(app, id, { env: { account: ACCOUNT, region } });
   if (markets) declareResidency(stack, { markets });
   return stack;
+}
+
+const DECLARED = plan.platform.markets.map((m) => m.code);
+
+/** A DMS Serverless replication from the legacy database with the given table mappings. */
+function replicationIn(stack: Stack, tableMappings: object): void {
+  new dms.CfnReplicationConfig(stack, 'Replication', {
+    replicationConfigIdentifier: 'shop',
+    replicationType: 'full-load-and-cdc',
+    sourceEndpointArn: `arn:aws:dms:${stack.region}:${ACCOUNT}:endpoint:legacy`,
+    targetEndpointArn: `arn:aws:dms:${stack.region}:${ACCOUNT}:endpoint:aurora`,
+    computeConfig: { maxCapacityUnits: 4 },
+    tableMappings,
+  });
 }
 
 /** Synthesizes an app with only the residency pack; returns the failure message, or '' when synth passes. */
@@ -214,6 +229,43 @@ describe('DataResidencyChecks: every seeded violation fails synth, naming resour
       ],
     ],
     [
+      "a replication from legacy that copies every market's rows (no market filter)",
+      (app) =>
+        replicationIn(stackIn(app, 'California', 'us-west-1', ['US', '*']), {
+          rules: [
+            {
+              'rule-type': 'selection',
+              'rule-id': '1',
+              'rule-name': 'all',
+              'object-locator': { 'schema-name': 'shop', 'table-name': '%' },
+              'rule-action': 'include',
+            },
+          ],
+        }),
+      [
+        /DmsTableMappingScoped\[market=CN;replicated-from-legacy-to=us-west-1;allowed=bj-legacy\]/,
+        /DmsTableMappingScoped\[market=RU;replicated-from-legacy-to=us-west-1;allowed=nowhere-yet\]/,
+        /California\/Replication/,
+      ],
+    ],
+    [
+      'a replication into Singapore that includes Chinese rows',
+      (app) =>
+        replicationIn(
+          stackIn(app, 'Singapore', 'ap-southeast-1', ['SG', 'CN']),
+          marketScopedTableMappings({
+            schema: 'shop',
+            marketColumn: 'market_code',
+            markets: ['SG', 'CN'],
+            declaredMarkets: DECLARED,
+          }),
+        ),
+      [
+        /DmsTableMappingScoped\[market=CN;replicated-from-legacy-to=ap-southeast-1;allowed=bj-legacy\]/,
+        /Singapore\/Replication/,
+      ],
+    ],
+    [
       'a data store with no markets tag',
       (app) => new s3.CfnBucket(stackIn(app, 'California', 'us-west-1'), 'Untagged'),
       [/DataResidency-DataStoreTagged/, /California\/Untagged/],
@@ -248,6 +300,19 @@ describe('DataResidencyChecks: every seeded violation fails synth, naming resour
       'a store where its markets allow',
       (app) =>
         new rds.CfnDBCluster(stackIn(app, 'Mumbai', 'ap-south-1', ['IN']), 'Orders', { engine: 'aurora-postgresql' }),
+    ],
+    [
+      'a replication scoped to the markets the location serves, rest of the world included',
+      (app) =>
+        replicationIn(
+          stackIn(app, 'California', 'us-west-1', ['US', '*']),
+          marketScopedTableMappings({
+            schema: 'shop',
+            marketColumn: 'market_code',
+            markets: ['US', '*'],
+            declaredMarkets: DECLARED,
+          }),
+        ),
     ],
     [
       'public pages at the edge declared as no personal data',

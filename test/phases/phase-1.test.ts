@@ -94,6 +94,44 @@ describe('Phase 1 data stacks', () => {
     data().hasResourceProperties('AWS::EC2::CustomerGateway', { IpAddress: '203.0.113.10', BgpAsn: 65010 });
   });
 
+  test('the legacy database replicates continuously, only rows of the markets each region serves', () => {
+    data().hasResourceProperties('AWS::DMS::ReplicationConfig', {
+      ReplicationType: 'full-load-and-cdc',
+      ComputeConfig: Match.objectLike({ MultiAZ: true, KmsKeyId: Match.anyValue() }),
+      TableMappings: {
+        rules: Match.arrayWith([
+          Match.objectLike({
+            'rule-name': 'rows-of-markets-served-here',
+            filters: [
+              Match.objectLike({
+                'column-name': 'market_code',
+                'filter-conditions': [{ 'filter-operator': 'eq', value: 'US' }],
+              }),
+            ],
+          }),
+        ]),
+      },
+    });
+    const singapore = synth.template(1, 'Data-ap-southeast-1');
+    const mappings = Object.values(singapore.findResources('AWS::DMS::ReplicationConfig'))[0].Properties.TableMappings;
+    // Singapore serves no rest-of-world rows, and China's rows never leave Beijing.
+    expect(mappings.rules).toHaveLength(1);
+    expect(mappings.rules[0].filters[0]['filter-conditions'].map((c: { value: string }) => c.value)).toEqual([
+      'SG',
+      'HK',
+      'TW',
+      'MY',
+      'ID',
+      'PH',
+      'IN',
+    ]);
+    // Both endpoints require TLS; passwords are Secrets Manager dynamic references, never text.
+    for (const endpoint of Object.values(singapore.findResources('AWS::DMS::Endpoint'))) {
+      expect(endpoint.Properties.SslMode).toBe('require');
+      expect(JSON.stringify(endpoint.Properties.Password)).toContain('{{resolve:secretsmanager:');
+    }
+  });
+
   test('us-west-1 keeps the CDN logs in a bucket the edge stack can find by name', () => {
     data().hasResourceProperties('AWS::S3::Bucket', {
       BucketName: 'migration-p1-cdn-logs-111111111111-us-west-1',

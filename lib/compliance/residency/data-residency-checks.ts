@@ -8,6 +8,7 @@ import { BackupCopyDestination } from './rules/backup-copy-destination';
 import { CloudFrontLogBucket } from './rules/cloudfront-log-bucket';
 import { DataStoreLocation } from './rules/data-store-location';
 import { DataStoreTagged } from './rules/data-store-tagged';
+import { DmsTableMappingScoped } from './rules/dms-table-mapping-scoped';
 import { DmsTarget } from './rules/dms-target';
 import { DynamoDbReplicaRegion } from './rules/dynamodb-replica-region';
 import { EdgeHoldsNoPersonalData } from './rules/edge-holds-no-personal-data';
@@ -35,6 +36,7 @@ export const RESIDENCY_RULES: readonly ResidencyRule[] = [
   LogSubscriptionDestination,
   FirehoseDestination,
   DmsTarget,
+  DmsTableMappingScoped,
   CloudFrontLogBucket,
   EdgeHoldsNoPersonalData,
 ];
