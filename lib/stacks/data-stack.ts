@@ -1,12 +1,13 @@
-import { ArnFormat, Duration, Fn, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Fn, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as rds from 'aws-cdk-lib/aws-rds';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { acknowledgeGrantPolicy } from '../compliance/acknowledge';
 import type { ServiceConfig } from '../config/schema';
 import { type LegacyDatabase, LegacyReplication } from '../constructs/legacy-replication';
+import { RegionalKey } from '../constructs/regional-key';
 import { RegionalNetwork, type VpnPeer } from '../constructs/regional-network';
 import { RelationalStore } from '../constructs/relational-store';
 import { SecureBucket } from '../constructs/secure-bucket';
@@ -66,18 +67,10 @@ export class DataStack extends Stack {
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, { ...props, terminationProtection: true });
 
-    this.dataKey = new kms.Key(this, 'DataKey', {
-      description: `Data at rest of ${this.stackName}`,
-      enableKeyRotation: true,
-      pendingWindow: Duration.days(30),
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    this.logsKey = new kms.Key(this, 'LogsKey', {
+    this.dataKey = new RegionalKey(this, 'DataKey', { description: `Data at rest of ${this.stackName}` }).key;
+    this.logsKey = new RegionalKey(this, 'LogsKey', {
       description: `Logs and alarm notifications of ${this.stackName}`,
-      enableKeyRotation: true,
-      pendingWindow: Duration.days(30),
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    }).key;
     // CloudWatch Logs encrypts groups with the key only if its policy allows it:
     // https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
     this.logsKey.addToResourcePolicy(

@@ -1,8 +1,8 @@
-import { Annotations, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
-import * as kms from 'aws-cdk-lib/aws-kms';
+import { Annotations, Stack, type StackProps } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
+import { RegionalKey } from '../constructs/regional-key';
 import { SecureBucket } from '../constructs/secure-bucket';
 import { StaticSiteCdn } from '../constructs/static-site-cdn';
 
@@ -35,12 +35,7 @@ export class EdgeStack extends Stack {
       hostedZoneId: props.hostedZoneId,
       zoneName: props.domainName,
     });
-    const key = new kms.Key(this, 'PagesKey', {
-      description: `Static pages of ${this.stackName}`,
-      enableKeyRotation: true,
-      pendingWindow: Duration.days(30),
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    const key = new RegionalKey(this, 'PagesKey', { description: `Static pages of ${this.stackName}` }).key;
     // The OAC grant lets this account's distributions decrypt with the key; naming the one
     // distribution would make the key depend on the distribution that depends on it.
     Annotations.of(this).acknowledgeWarning(
