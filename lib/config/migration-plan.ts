@@ -1,4 +1,3 @@
-import { AWS_REGION_COUNTRIES } from './aws-regions';
 import {
   type AwsLocationConfig,
   type EnvironmentConfig,
@@ -92,13 +91,6 @@ export class MigrationPlan {
     );
   }
 
-  /** The country whose law governs data at a location (the legacy data center included). */
-  public countryOf(locationId: string): string {
-    if (locationId === this.platform.legacy.id) return this.platform.legacy.country;
-    const location = this.location(locationId);
-    return location.kind === 'aws' ? AWS_REGION_COUNTRIES[location.region] : location.country;
-  }
-
   /** AWS region of an AWS location. */
   public regionOf(locationId: string): string {
     const location = this.location(locationId);
@@ -186,10 +178,16 @@ export class MigrationPlan {
     return owner && { phase: owner.phase.phase, locationId: owner.location.id };
   }
 
-  /** Markets whose data a phase site holds: every market it serves for any service. */
-  public marketsAt(phase: number, locationId: string): string[] {
-    const site = this.phase(phase).locations.find((l) => l.location === locationId);
-    return site ? [...site.markets] : [];
+  /**
+   * Who a phase's CDN serves. CloudFront logs every viewer's IP into the bucket at
+   * `edge.logLocation`, so markets that do not allow that location are refused at the edge
+   * (`blocked`; they keep using the legacy site) and everyone else is logged there (`viewers`).
+   */
+  public cdnAudience(phase: PhaseConfig): { readonly viewers: string[]; readonly blocked: string[] } {
+    const logLocation = phase.edge?.logLocation;
+    const markets = [...this.platform.markets.map((m) => m.code), REST_OF_WORLD];
+    const blocked = logLocation ? markets.filter((m) => !this.isAllowed(m, logLocation)) : [];
+    return { viewers: markets.filter((m) => !blocked.includes(m)), blocked };
   }
 }
 

@@ -3,7 +3,7 @@ import type { Construct } from 'constructs';
 import { declareResidency, NO_PERSONAL_DATA } from '../compliance/residency/residency-tags';
 import { EDGE_REGION } from '../config/aws-regions';
 import type { MigrationPlan } from '../config/migration-plan';
-import { type EnvironmentConfig, type PhaseConfig, REST_OF_WORLD } from '../config/schema';
+import type { EnvironmentConfig, PhaseConfig } from '../config/schema';
 import { cdnLogBucketName, stackId, stackName } from '../naming';
 import { DataStack } from '../stacks/data-stack';
 import { EdgeStack } from '../stacks/edge-stack';
@@ -36,11 +36,6 @@ export class PhaseStage extends Stage {
     const name = (tier: Parameters<typeof stackName>[0]['tier'], location: string) =>
       stackName({ phase: phase.phase, workload: phase.workload, tier, location });
     const dataByLocation = new Map<string, DataStack>();
-    // Markets whose data may not sit where the CDN logs are kept are refused at the edge and keep using the legacy site.
-    const cdnBlockedMarkets = () =>
-      plan.platform.markets.filter((m) => !plan.isAllowed(m.code, phase.edge?.logLocation ?? '')).map((m) => m.code);
-    const cdnViewerMarkets = () =>
-      [...plan.platform.markets.map((m) => m.code), REST_OF_WORLD].filter((m) => !cdnBlockedMarkets().includes(m));
 
     const servicesAt = (locationId: string): RegionalService[] =>
       phase.services.map((service) => {
@@ -85,7 +80,7 @@ export class PhaseStage extends Stage {
       declareResidency(data, { markets: site.markets, location: location.id });
       if (data.cdnLogsBucket) {
         // CloudFront logs hold the IPs of every market the CDN serves, not only this site's.
-        declareResidency(data.cdnLogsBucket, { markets: cdnViewerMarkets() });
+        declareResidency(data.cdnLogsBucket, { markets: plan.cdnAudience(phase).viewers });
       }
       dataByLocation.set(location.id, data);
 
@@ -135,7 +130,7 @@ export class PhaseStage extends Stage {
         hostname: phase.edge.hostname,
         apiService: phase.edge.apiService,
         cdnLogs: { bucketName: cdnLogBucketName(phase.phase, account, logRegion), region: logRegion },
-        blockedCountries: cdnBlockedMarkets(),
+        blockedCountries: plan.cdnAudience(phase).blocked,
       });
       declareResidency(edge, { markets: NO_PERSONAL_DATA, location: EDGE_REGION });
       const logStack = dataByLocation.get(phase.edge.logLocation);

@@ -54,4 +54,14 @@ describe('MigrationPlan.routes', () => {
       ['legacy', 100],
     ]);
   });
+
+  test('the CDN refuses markets that may not be logged where its logs are kept, and logs everyone else there', () => {
+    // phase 1 keeps CDN logs in us-west-1: China allows only Beijing, Russia nowhere yet
+    expect(plan.cdnAudience(plan.phase(1))).toEqual({
+      blocked: ['CN', 'RU'],
+      viewers: ['US', 'SG', 'HK', 'TW', 'MY', 'ID', 'PH', 'IN', 'BR', '*'],
+    });
+    // a phase without a CDN refuses nobody
+    expect(plan.cdnAudience(plan.phase(2)).blocked).toEqual([]);
+  });
 });
