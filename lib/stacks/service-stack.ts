@@ -92,7 +92,7 @@ export class ServiceStack extends Stack {
           ...(database && {
             DB_HOST: database.clusterEndpoint.hostname,
             DB_READER_HOST: database.clusterReadEndpoint.hostname,
-            DB_PORT: database.clusterEndpoint.port.toString(),
+            DB_PORT: String(RelationalStore.PORT),
             DB_NAME: config.name,
             DB_USER: 'app',
             DB_AUTH: 'iam',
