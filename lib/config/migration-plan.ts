@@ -179,6 +179,23 @@ export class MigrationPlan {
   }
 
   /**
+   * Markets whose rows a site should replicate from the legacy database for one service: those
+   * it serves that no earlier phase served for the service. Once a phase has moved a market,
+   * legacy stops receiving its writes, so copying it again from legacy would be stale; moving it
+   * from that earlier site is a different migration (see the README).
+   */
+  public legacyReplicationMarkets(phase: number, locationId: string, service: string): string[] {
+    const site = this.phase(phase).locations.find((l) => l.location === locationId);
+    if (!site || !this.service(service).database?.legacySchema) return [];
+    const earlier = new Set(
+      this.phases
+        .filter((p) => p.phase < phase && p.services.includes(service))
+        .flatMap((p) => p.locations.flatMap((l) => l.markets)),
+    );
+    return site.markets.filter((m) => !earlier.has(m));
+  }
+
+  /**
    * Who a phase's CDN serves. CloudFront logs every viewer's IP into the bucket at
    * `edge.logLocation`, so markets that do not allow that location are refused at the edge
    * (`blocked`; they keep using the legacy site) and everyone else is logged there (`viewers`).

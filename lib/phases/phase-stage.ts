@@ -72,7 +72,9 @@ export class PhaseStage extends Stage {
             cidr: legacy.cidr,
             marketColumn: legacy.database.marketColumn,
           },
-          markets: site.markets,
+          marketsByService: Object.fromEntries(
+            phase.services.map((s) => [s, plan.legacyReplicationMarkets(phase.phase, location.id, s)]),
+          ),
           declaredMarkets: plan.platform.markets.map((m) => m.code),
         },
         cdnLogBucketName: keepsCdnLogs ? cdnLogBucketName(phase.phase, account, location.region) : undefined,

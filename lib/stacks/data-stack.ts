@@ -25,14 +25,14 @@ export interface DataStackProps extends StackProps {
    */
   readonly legacyVpn?: VpnPeer;
   /**
-   * Continuous replication from the legacy database into each service database that names a
-   * legacy schema, limited to rows of the markets this location serves.
+   * Continuous replication from the legacy database into service databases, limited to rows of
+   * the given markets per service (`*`: rows of no declared market). A service with no markets
+   * listed gets no replication.
    * @default - no replication
    */
   readonly replication?: {
     readonly legacy: LegacyDatabase;
-    /** Markets this location serves (`*` included when it serves the rest of the world). */
-    readonly markets: readonly string[];
+    readonly marketsByService: Readonly<Record<string, readonly string[]>>;
     readonly declaredMarkets: readonly string[];
   };
   /**
@@ -131,7 +131,8 @@ export class DataStack extends Stack {
           maxCapacityAcu: service.database.maxCapacityAcu,
         });
         databases.set(service.name, store.cluster);
-        if (props.replication && service.database.legacySchema) {
+        const replicated = props.replication?.marketsByService[service.name] ?? [];
+        if (props.replication && service.database.legacySchema && replicated.length > 0) {
           new LegacyReplication(this, `${name}Replication`, {
             vpc: this.network.vpc,
             encryptionKey: this.dataKey,
@@ -140,7 +141,7 @@ export class DataStack extends Stack {
             target: store.cluster,
             targetPort: RelationalStore.PORT,
             targetDatabaseName: service.name,
-            markets: props.replication.markets,
+            markets: replicated,
             declaredMarkets: props.replication.declaredMarkets,
             identifier: serviceResourceIdentifier(this.stackName, service.name),
           });

@@ -64,4 +64,15 @@ describe('MigrationPlan.routes', () => {
     // a phase without a CDN refuses nobody
     expect(plan.cdnAudience(plan.phase(2)).blocked).toEqual([]);
   });
+
+  test.each([
+    // phase 1 and 2 take their markets from legacy
+    [1, 'us-west-1', 'shop', ['US', '*']],
+    [2, 'ap-southeast-1', 'photos', ['SG', 'HK', 'TW', 'MY', 'ID', 'PH', 'IN']],
+    // India already moved to Singapore in phases 1 and 2: legacy no longer has its writes
+    [3, 'ap-south-1', 'shop', []],
+    [3, 'ap-south-1', 'accounts', []],
+  ])('phase %i %s replicates %s from legacy for %j', (phase, location, service, markets) => {
+    expect(plan.legacyReplicationMarkets(phase, location, service)).toEqual(markets);
+  });
 });

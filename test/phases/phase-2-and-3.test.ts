@@ -104,6 +104,11 @@ describe('Phase 3: in-country markets', () => {
     });
   });
 
+  test('Mumbai replicates nothing from legacy: India moved to Singapore earlier, so legacy no longer has its writes', () => {
+    synth.template(3, 'Data-ap-south-1').resourceCountIs('AWS::DMS::ReplicationConfig', 0);
+    synth.template(2, 'Data-ap-southeast-1').resourceCountIs('AWS::DMS::ReplicationConfig', 3);
+  });
+
   test('Mumbai takes 10 % of India for every service', () => {
     const service = synth.template(3, 'Service-ap-south-1');
     for (const name of ['shop', 'accounts', 'messaging', 'photos']) {
