@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { residencyMap } from '../lib/compliance/residency/residency-map';
 import { ResidencyPolicy } from '../lib/compliance/residency/residency-policy';
+import { selectFromContext } from '../lib/config/app-context';
 import { PlanError } from '../lib/config/plan-error';
 import { readPlanDir } from '../lib/config/read-plan-dir';
 import { buildMigrationApp } from '../lib/migration-app';
@@ -30,33 +31,18 @@ function main(): void {
     throw error;
   }
 
-  const environment = String(app.node.tryGetContext('env') ?? plan.platform.defaultEnvironment);
-  const all = plan.phases.map((p) => p.phase);
-  const requested = app.node.tryGetContext('phases');
-  const phases =
-    requested === undefined
-      ? all
-      : String(requested)
-          .split(',')
-          .map((p) => Number(p.trim()));
-  const unknown = phases.filter((p) => !all.includes(p));
-  if (unknown.length > 0 || !Object.hasOwn(plan.platform.environments, environment)) {
-    process.stderr.write(
-      [
-        ...unknown.map((p) => `-c phases: unknown phase ${JSON.stringify(p)}, expected some of: ${all.join(', ')}`),
-        ...(Object.hasOwn(plan.platform.environments, environment)
-          ? []
-          : [
-              `-c env: unknown environment "${environment}", expected one of: ${Object.keys(plan.platform.environments).join(', ')}`,
-            ]),
-      ]
-        .map((line) => `${line}\n`)
-        .join(''),
-    );
+  let selection: ReturnType<typeof selectFromContext>;
+  try {
+    selection = selectFromContext(plan, {
+      env: app.node.tryGetContext('env'),
+      phases: app.node.tryGetContext('phases'),
+    });
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
     process.exit(1);
   }
 
-  buildMigrationApp(app, plan, { environment, phases });
+  buildMigrationApp(app, plan, selection);
   const assembly = app.synth();
   writeFileSync(
     join(assembly.directory, 'residency.json'),

@@ -39,7 +39,7 @@ describe('bin/app.ts', () => {
   test('fails if -c env or -c phases names something the plan lacks', () => {
     const { status, stderr } = runApp({ env: 'qa', phases: '1,7' });
     expect(status).toBe(1);
-    expect(stderr).toMatch(/-c phases: unknown phase 7, expected some of: 1, 2, 3/);
+    expect(stderr).toMatch(/-c phases: unknown phase "7", expected a comma-separated list of: 1, 2, 3/);
     expect(stderr).toMatch(/-c env: unknown environment "qa", expected one of: demo, staging, prod/);
   });
 });
