@@ -13,9 +13,9 @@ import { residencyMap } from '../lib/compliance/residency/residency-map';
 import { ResidencyPolicy } from '../lib/compliance/residency/residency-policy';
 import { selectFromContext } from '../lib/config/app-context';
 import { PlanError } from '../lib/config/plan-error';
-import { readPlanDir } from '../lib/config/read-plan-dir';
 import { buildMigrationApp } from '../lib/migration-app';
 import { formatValidationFailures, readValidationFailures } from '../lib/report/validation-failures';
+import { readPlanDir } from './read-plan-dir';
 
 function main(): void {
   const app = new App();

@@ -3,14 +3,14 @@
  * context as cdk.json, same compliance packs), synthesizes it once, and hands out templates.
  * Call it in `beforeAll`; it memoizes per (plan, environment, phases) within a test file.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, type Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import { readPlanDir } from '../../bin/read-plan-dir';
 import { loadPlan, type PlanSource } from '../../lib/config/load-plan';
 import type { MigrationPlan } from '../../lib/config/migration-plan';
-import { readPlanDir } from '../../lib/config/read-plan-dir';
 import { buildMigrationApp } from '../../lib/migration-app';
 import type { PhaseStage } from '../../lib/phases/phase-stage';
 
@@ -25,9 +25,11 @@ export function cdkJsonContext(): Record<string, unknown> {
 /** The default plan's files as sources, for tests that change one thing in them. */
 export function defaultPlanSources(): { platform: PlanSource; phases: PlanSource[] } {
   const read = (name: string) => ({ file: `phases/${name}`, text: readFileSync(join(DEFAULT_PLAN_DIR, name), 'utf8') });
-  return { platform: read('platform.yaml'), phases: ['phase-1.yaml', 'phase-2.yaml', 'phase-3.yaml'].map(read) };
+  const phaseFiles = readdirSync(DEFAULT_PLAN_DIR).filter((f) => /^phase-\d+\.yaml$/.test(f));
+  return { platform: read('platform.yaml'), phases: phaseFiles.sort().map(read) };
 }
 
+/** The plan in phases/, loaded exactly as bin/app.ts loads it. */
 export function defaultPlan(): MigrationPlan {
   return readPlanDir(DEFAULT_PLAN_DIR, ROOT);
 }

@@ -1,11 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { loadPlan } from './load-plan';
-import type { MigrationPlan } from './migration-plan';
+import { loadPlan } from '../lib/config/load-plan';
+import type { MigrationPlan } from '../lib/config/migration-plan';
 
 /**
- * Reads `platform.yaml` and every `phase-*.yaml` of a plan folder and loads them. The only
- * file-system access of the plan; called from `bin/` and from tests' fixtures.
+ * Reads `platform.yaml` and every `phase-*.yaml` of a plan folder and loads them. File access
+ * stays in `bin/`; `lib/config` only parses the texts it is given.
  */
 export function readPlanDir(dir: string, cwd = process.cwd()): MigrationPlan {
   const source = (name: string) => ({
