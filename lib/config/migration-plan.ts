@@ -33,11 +33,21 @@ export interface RouteTarget {
 /** How one market reaches one service: through `<market>.<service>.<domain>`, weighted across its targets. */
 export interface MarketRoute {
   readonly service: string;
-  /** ISO code, or `*` for the rest of the world. */
+  /** ISO code of a declared market. */
   readonly market: string;
   /** Whether any phase serves the market; an unserved market stays on the legacy data center. */
   readonly served: boolean;
   readonly targets: readonly RouteTarget[];
+}
+
+/** One site answering the rest of the world: its share against legacy, after latency chose it. */
+export interface RestOfWorldTarget {
+  readonly setIdentifier: string;
+  readonly locationId: string;
+  /** 0..100: the site's phase cutover. */
+  readonly weight: number;
+  /** 100 - weight: what stays on legacy for the users this site is nearest to. */
+  readonly legacyWeight: number;
 }
 
 /** The phase site that writes a service's geolocation records and legacy weights. */
@@ -126,7 +136,8 @@ export class MigrationPlan {
   }
 
   /**
-   * Routing for every declared market (and `*`) of a service, across all phases.
+   * Routing for every declared market of a service, across all phases (the rest of the world
+   * is routed by latency: see `restOfWorld`).
    *
    * A phase takes `cutoverPercent` of the traffic of each market it serves, from whatever served
    * the market before it. Working back from the latest phase: each takes its percentage of what
@@ -143,8 +154,7 @@ export class MigrationPlan {
       for (const market of s.site.markets) sitesOf.set(market, [...(sitesOf.get(market) ?? []), s]);
     }
     if (sitesOf.size === 0) return [];
-    const markets = [...this.platform.markets.map((m) => m.code), REST_OF_WORLD];
-    return markets.map((market) => {
+    return this.platform.markets.map(({ code: market }) => {
       const sites = sitesOf.get(market) ?? [];
       const targets: RouteTarget[] = [];
       let remaining = 100;
@@ -164,6 +174,22 @@ export class MigrationPlan {
       }
       return { service, market, served: sites.length > 0, targets };
     });
+  }
+
+  /**
+   * The sites that answer the rest of the world for a service, each with its own cutover: DNS
+   * sends an undeclared country's users to the nearest of them (latency), and then by weight to
+   * that site or to legacy. The rest of the world has no residency constraint, so any site may.
+   */
+  public restOfWorld(service: string): RestOfWorldTarget[] {
+    return this.sites()
+      .filter((s) => s.phase.services.includes(service) && s.site.markets.includes(REST_OF_WORLD))
+      .map((s) => ({
+        setIdentifier: `p${s.phase.phase}-${s.location.id}`,
+        locationId: s.location.id,
+        weight: s.phase.cutoverPercent,
+        legacyWeight: 100 - s.phase.cutoverPercent,
+      }));
   }
 
   /**

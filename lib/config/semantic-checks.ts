@@ -230,7 +230,8 @@ function checkPhase(file: string, phase: PhaseConfig, platform: PlatformConfig, 
         return;
       }
       const earlier = servedBy.get(market);
-      if (earlier !== undefined) {
+      // The rest of the world may be served from several locations: latency routing picks one.
+      if (earlier !== undefined && market !== REST_OF_WORLD) {
         report(
           file,
           path,
@@ -339,6 +340,23 @@ function checkRouting(platform: PlatformConfig, phases: readonly ParsedPhase[], 
       .filter((p) => p.services.includes(service.name))
       .sort((a, b) => a.phase - b.phase)[0];
     if (!first) continue;
+    // Each location answers the rest of the world for a service from one phase only: its
+    // latency record and weighted pair have one owner.
+    const seen = new Map<string, number>();
+    for (const p of phases.map((x) => x.config).filter((x) => x.services.includes(service.name))) {
+      p.locations.forEach((site, i) => {
+        if (!site.markets.includes(REST_OF_WORLD)) return;
+        const before = seen.get(site.location);
+        if (before !== undefined) {
+          report(
+            fileOf(p.phase),
+            ['locations', i, 'markets'],
+            `${describeValue(site.location)} already serves "*" for ${service.name} in phase ${before}, expected each location to serve the rest of the world for a service in one phase`,
+          );
+        }
+        seen.set(site.location, p.phase);
+      });
+    }
     if (!first.locations.some((l) => l.markets.includes(REST_OF_WORLD))) {
       report(
         fileOf(first.phase),

@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import type { MarketRoute } from '../config/migration-plan';
@@ -18,18 +18,26 @@ export interface MarketRoutingProps {
   readonly zone: route53.IHostedZone;
   /** The service's public name, such as `shop.example.com`. */
   readonly serviceDomain: string;
-  /** Every market's route for this service, from `MigrationPlan.routes`. */
+  /** Every declared market's route for this service, from `MigrationPlan.routes`. */
   readonly routes: readonly MarketRoute[];
   /** This site's set identifier (`p<phase>-<location>`); it writes only its own weights. */
   readonly setIdentifier: string;
   /** Where this site answers. */
   readonly endpoint: RoutedEndpoint;
+  /** The legacy data center's endpoint: the other side of every cutover. */
+  readonly legacy: RoutedEndpoint;
   /**
-   * The legacy data center's endpoint. Given only to the routing owner, which then also writes
-   * the geolocation record of every market and every legacy weight.
-   * @default - this site writes its own weighted records only
+   * Whether this site is the service's routing owner: it then writes the geolocation record
+   * of every market (and the default) and every declared market's legacy weight.
+   * @default false
    */
-  readonly legacy?: RoutedEndpoint;
+  readonly ownsGeolocation?: boolean;
+  /**
+   * This site's share against legacy for the rest-of-the-world users it is nearest to, when
+   * it serves `*`: it then writes its latency record and its own weighted pair.
+   * @default - this site does not serve the rest of the world
+   */
+  readonly restOfWorld?: { readonly weight: number; readonly legacyWeight: number };
   /**
    * Record TTL; short so a cutover change or a failover takes effect quickly.
    * @default 60
@@ -42,18 +50,16 @@ export function marketName(market: string, serviceDomain: string): string {
   return `${market === REST_OF_WORLD ? 'world' : market.toLowerCase()}.${serviceDomain}`;
 }
 
-function marketId(market: string): string {
-  return market === REST_OF_WORLD ? 'World' : market;
-}
-
 /**
  * Route 53 records that send each market's users where the plan says.
  *
- * `<service>` answers by geolocation, one record per market (and a default for the rest of the
- * world), each a CNAME to `<market>.<service>`. That name holds weighted CNAMEs, one per site
- * serving the market plus the legacy data center: the cutover. Every weighted record has a
- * health check, so an unhealthy site's share moves to the market's other targets, all of
- * which are places the market's data may live.
+ * `<service>` answers by geolocation, one record per declared market, each a CNAME to
+ * `<market>.<service>`. That name holds weighted CNAMEs, one per site serving the market plus
+ * the legacy data center: the cutover. Countries no market declares fall to the geolocation
+ * default, `world.<service>`, which answers by latency among the sites serving `*`; each
+ * points at `world-<site>.<service>`, that site's own weighted pair against legacy. Every
+ * weighted record has a health check, so an unhealthy site's share moves to the market's other
+ * targets, all of which are places the market's data may live.
  */
 export class MarketRouting extends Construct {
   public readonly healthCheck: route53.HealthCheck;
@@ -70,47 +76,75 @@ export class MarketRouting extends Construct {
         requestInterval: Duration.seconds(30),
         failureThreshold: 3,
       });
+    const cname = (recordId: string, options: Omit<route53.CnameRecordProps, 'zone' | 'ttl'>) =>
+      new route53.CnameRecord(this, recordId, { zone: props.zone, ttl, ...options });
 
     this.healthCheck = check('Health', props.endpoint);
-    const legacyCheck = props.legacy && check('LegacyHealth', props.legacy);
+    const legacyCheck = props.ownsGeolocation || props.restOfWorld ? check('LegacyHealth', props.legacy) : undefined;
 
     for (const route of props.routes) {
       const name = marketName(route.market, props.serviceDomain);
       const own = route.targets.find((t) => t.setIdentifier === props.setIdentifier);
       if (own) {
-        new route53.CnameRecord(this, `Weight${marketId(route.market)}`, {
-          zone: props.zone,
+        cname(`Weight${route.market}`, {
           recordName: name,
           domainName: props.endpoint.hostname,
-          ttl,
           weight: own.weight,
           setIdentifier: props.setIdentifier,
           healthCheck: this.healthCheck,
         });
       }
-      if (!props.legacy || !legacyCheck) continue;
-
-      new route53.CnameRecord(this, `Geo${marketId(route.market)}`, {
-        zone: props.zone,
+      if (!props.ownsGeolocation) continue;
+      cname(`Geo${route.market}`, {
         recordName: props.serviceDomain,
         domainName: name,
-        ttl,
-        geoLocation:
-          route.market === REST_OF_WORLD ? route53.GeoLocation.default() : route53.GeoLocation.country(route.market),
-        setIdentifier: `geo-${marketId(route.market).toLowerCase()}`,
+        geoLocation: route53.GeoLocation.country(route.market),
+        setIdentifier: `geo-${route.market.toLowerCase()}`,
       });
       const legacy = route.targets.find((t) => t.setIdentifier === 'legacy');
       if (legacy) {
-        new route53.CnameRecord(this, `Legacy${marketId(route.market)}`, {
-          zone: props.zone,
+        cname(`Legacy${route.market}`, {
           recordName: name,
           domainName: props.legacy.hostname,
-          ttl,
           weight: legacy.weight,
           setIdentifier: 'legacy',
           healthCheck: legacyCheck,
         });
       }
+    }
+
+    const world = marketName(REST_OF_WORLD, props.serviceDomain);
+    if (props.ownsGeolocation) {
+      cname('GeoWorld', {
+        recordName: props.serviceDomain,
+        domainName: world,
+        geoLocation: route53.GeoLocation.default(),
+        setIdentifier: 'geo-world',
+      });
+    }
+    if (props.restOfWorld) {
+      const nearest = `world-${props.setIdentifier}.${props.serviceDomain}`;
+      cname('WorldLatency', {
+        recordName: world,
+        domainName: nearest,
+        region: Stack.of(this).region,
+        setIdentifier: props.setIdentifier,
+        healthCheck: this.healthCheck,
+      });
+      cname('WorldWeight', {
+        recordName: nearest,
+        domainName: props.endpoint.hostname,
+        weight: props.restOfWorld.weight,
+        setIdentifier: props.setIdentifier,
+        healthCheck: this.healthCheck,
+      });
+      cname('WorldLegacy', {
+        recordName: nearest,
+        domainName: props.legacy.hostname,
+        weight: props.restOfWorld.legacyWeight,
+        setIdentifier: 'legacy',
+        healthCheck: legacyCheck,
+      });
     }
   }
 }

@@ -44,6 +44,7 @@ export class PhaseStage extends Stage {
           config: plan.service(service),
           routes: plan.routes(service),
           ownsRouting: owner?.phase === phase.phase && owner.locationId === locationId,
+          restOfWorld: plan.restOfWorld(service).find((t) => t.setIdentifier === `p${phase.phase}-${locationId}`),
         };
       });
     const tags = (location: string) => ({
@@ -115,6 +116,7 @@ export class PhaseStage extends Stage {
         hostedZoneId: environment.hostedZoneId,
         setIdentifier: `p${phase.phase}-${location.id}`,
         endpoint: location.endpoint,
+        legacy: { hostname: legacy.originHostname },
       });
       // Routing records and health checks only: the provider's own site holds the data.
       declareResidency(site, { markets: NO_PERSONAL_DATA, location: location.id });

@@ -14,6 +14,8 @@ export interface ProviderSiteStackProps extends StackProps {
   readonly setIdentifier: string;
   /** The provider's public endpoint that serves every service of the phase. */
   readonly endpoint: string;
+  /** The legacy data center's public endpoint: the other side of the cutover. */
+  readonly legacy: { readonly hostname: string };
 }
 
 /**
@@ -28,13 +30,16 @@ export class ProviderSiteStack extends Stack {
       hostedZoneId: props.hostedZoneId,
       zoneName: props.domainName,
     });
-    for (const { config, routes } of props.services) {
+    for (const { config, routes, ownsRouting, restOfWorld } of props.services) {
       new MarketRouting(this, `${constructId(config.name)}Routing`, {
         zone,
         serviceDomain: `${config.name}.${props.domainName}`,
         routes,
         setIdentifier: props.setIdentifier,
         endpoint: { hostname: props.endpoint, healthCheckPath: config.healthCheckPath },
+        legacy: { ...props.legacy, healthCheckPath: config.healthCheckPath },
+        ownsGeolocation: ownsRouting,
+        restOfWorld,
       });
     }
   }

@@ -19,6 +19,8 @@ export interface RegionalService {
   readonly routes: readonly MarketRoute[];
   /** Whether this site writes the service's geolocation records and legacy weights. */
   readonly ownsRouting: boolean;
+  /** This site's share against legacy for the rest of the world, when it serves `*`. */
+  readonly restOfWorld?: { readonly weight: number; readonly legacyWeight: number };
 }
 
 /** Props for {@link ServiceStack}. */
@@ -32,7 +34,7 @@ export interface ServiceStackProps extends StackProps {
   readonly hostedZoneId: string;
   /** This site's weighted-record set identifier, `p<phase>-<location>`. */
   readonly setIdentifier: string;
-  /** The legacy data center's public endpoint, for the routing owner's legacy weights. */
+  /** The legacy data center's public endpoint: the other side of every cutover. */
   readonly legacy: Omit<RoutedEndpoint, 'healthCheckPath'>;
   readonly minTasks: number;
   readonly maxTasks: number;
@@ -66,7 +68,7 @@ export class ServiceStack extends Stack {
     const alarms = new ServiceAlarms(this, 'Alarms', { topicKey: data.logsKey, email: props.alarmEmail });
 
     const webServices = new Map<string, WebService>();
-    for (const { config, routes, ownsRouting } of props.services) {
+    for (const { config, routes, ownsRouting, restOfWorld } of props.services) {
       const name = constructId(config.name);
       const domainName = `${config.name}.${props.domainName}`;
       const database = data.databases.get(config.name);
@@ -121,7 +123,9 @@ export class ServiceStack extends Stack {
         routes,
         setIdentifier: props.setIdentifier,
         endpoint: { hostname: web.loadBalancer.loadBalancerDnsName, healthCheckPath: config.healthCheckPath },
-        legacy: ownsRouting ? { ...props.legacy, healthCheckPath: config.healthCheckPath } : undefined,
+        legacy: { ...props.legacy, healthCheckPath: config.healthCheckPath },
+        ownsGeolocation: ownsRouting,
+        restOfWorld,
       });
       alarms.monitor(name, web, database);
       webServices.set(config.name, web);

@@ -194,6 +194,21 @@ describe('loadPlan', () => {
       [{ file: P2, raw: true, edit: (t: string) => t.replace('markets: [US, "*"]', 'markets: [US]') }],
       /^phases\/phase-2\.yaml:\d+: locations: service "accounts" starts in this phase but no location serves "\*"/,
     ],
+    [
+      'a location serving the rest of the world for one service in two phases',
+      [
+        {
+          file: P3,
+          raw: true,
+          edit: (t: string) =>
+            t.replace(
+              'markets: [IN]',
+              'markets: [IN]\n  - location: us-west-1\n    vpcCidr: 10.70.0.0/16\n    markets: ["*"]',
+            ),
+        },
+      ],
+      /^phases\/phase-3\.yaml:\d+: locations\[1\]\.markets: "us-west-1" already serves "\*" for shop in phase 1/,
+    ],
   ])('fails if the plan has %s', (_name, mutations, expected) => {
     // WHEN
     const found = problems(...mutations);

@@ -10,7 +10,6 @@ describe('MigrationPlan.routes', () => {
   test.each([
     // phase 1 is at 100 %: California and Singapore carry everything, legacy stays at 0 as a failover target
     ['shop', 'US', { 'p1-us-west-1': 100, legacy: 0 }],
-    ['shop', '*', { 'p1-us-west-1': 100, legacy: 0 }],
     // phase 3 takes 10 % of India from Singapore into Mumbai
     ['shop', 'IN', { 'p1-ap-southeast-1': 90, 'p3-ap-south-1': 10, legacy: 0 }],
     // Brazil was never moved before phase 3: 10 % to the provider, the rest stays on legacy
@@ -26,10 +25,10 @@ describe('MigrationPlan.routes', () => {
     expect(weights(service, market)).toEqual(expected);
   });
 
-  test('every market has a route, and weights of a market add up to 100', () => {
+  test('every declared market has a route, and weights of a market add up to 100', () => {
     for (const service of ['shop', 'accounts', 'messaging', 'photos']) {
       const routes = plan.routes(service);
-      expect(routes.map((r) => r.market).sort()).toEqual([...plan.platform.markets.map((m) => m.code), '*'].sort());
+      expect(routes.map((r) => r.market).sort()).toEqual(plan.platform.markets.map((m) => m.code).sort());
       for (const route of routes) {
         expect(route.targets.reduce((sum, t) => sum + t.weight, 0)).toBe(100);
       }
@@ -74,5 +73,25 @@ describe('MigrationPlan.routes', () => {
     [3, 'ap-south-1', 'accounts', []],
   ])('phase %i %s replicates %s from legacy for %j', (phase, location, service, markets) => {
     expect(plan.legacyReplicationMarkets(phase, location, service)).toEqual(markets);
+  });
+
+  test('the rest of the world is answered by each site serving "*", each with its own cutover', () => {
+    expect(plan.restOfWorld('shop')).toEqual([
+      { setIdentifier: 'p1-us-west-1', locationId: 'us-west-1', weight: 100, legacyWeight: 0 },
+    ]);
+    expect(plan.restOfWorld('photos')).toEqual([
+      { setIdentifier: 'p2-us-west-2', locationId: 'us-west-2', weight: 50, legacyWeight: 50 },
+    ]);
+  });
+
+  test('several sites may serve the rest of the world in one phase: latency picks the nearest', () => {
+    // GIVEN Singapore also serves "*" in phase 1
+    const both = planWith({
+      file: 'phases/phase-1.yaml',
+      edit: (t) => t.replace('markets: [SG, HK,', 'markets: ["*", SG, HK,'),
+    });
+    // THEN both answer the rest of the world, and the owner is still California
+    expect(both.restOfWorld('shop').map((t) => t.setIdentifier)).toEqual(['p1-us-west-1', 'p1-ap-southeast-1']);
+    expect(both.routingOwner('shop')).toEqual({ phase: 1, locationId: 'us-west-1' });
   });
 });

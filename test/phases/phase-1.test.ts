@@ -226,6 +226,27 @@ describe('Phase 1 service stacks', () => {
     });
   });
 
+  test('the rest of the world goes by latency to the nearest site serving it, then by weight against legacy', () => {
+    service().hasResourceProperties('AWS::Route53::RecordSet', {
+      Name: 'world.shop.shop.example.com.',
+      Type: 'CNAME',
+      Region: 'us-west-1',
+      SetIdentifier: 'p1-us-west-1',
+      ResourceRecords: ['world-p1-us-west-1.shop.shop.example.com'],
+      HealthCheckId: Match.anyValue(),
+    });
+    service().hasResourceProperties('AWS::Route53::RecordSet', {
+      Name: 'world-p1-us-west-1.shop.shop.example.com.',
+      SetIdentifier: 'legacy',
+      Weight: 0,
+      ResourceRecords: ['origin.bj.example.com'],
+    });
+    // Singapore does not serve "*" in phase 1: no latency record there
+    synth
+      .template(1, 'Service-ap-southeast-1')
+      .resourcePropertiesCountIs('AWS::Route53::RecordSet', { Region: Match.anyValue() }, 0);
+  });
+
   test('Singapore writes only its own weighted records, with health checks', () => {
     const sg = synth.template(1, 'Service-ap-southeast-1');
     sg.resourcePropertiesCountIs('AWS::Route53::RecordSet', { GeoLocation: Match.anyValue() }, 0);
