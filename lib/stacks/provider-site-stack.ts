@@ -1,7 +1,7 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import type { Construct } from 'constructs';
-import { MarketRouting } from '../constructs/market-routing';
+import { MarketRouting, type RoutedEndpoint } from '../constructs/market-routing';
 import { constructId } from '../naming';
 import type { RegionalService } from './service-stack';
 
@@ -15,7 +15,7 @@ export interface ProviderSiteStackProps extends StackProps {
   /** The provider's public endpoint that serves every service of the phase. */
   readonly endpoint: string;
   /** The legacy data center's public endpoint: the other side of the cutover. */
-  readonly legacy: { readonly hostname: string };
+  readonly legacy: Omit<RoutedEndpoint, 'healthCheckPath'>;
 }
 
 /**

@@ -10,12 +10,10 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { DataResidencyChecks, RESIDENCY_RULES } from '../../lib/compliance/residency/data-residency-checks';
-import { residencyMap } from '../../lib/compliance/residency/residency-map';
-import { ResidencyPolicy } from '../../lib/compliance/residency/residency-policy';
 import { declareResidency } from '../../lib/compliance/residency/residency-tags';
 import { marketScopedTableMappings } from '../../lib/constructs/market-scoped-table-mappings';
 import { buildMigrationApp } from '../../lib/migration-app';
-import { cdkJsonContext, defaultPlan, type Synthesized, synthesize } from '../support/harness';
+import { cdkJsonContext, defaultPlan } from '../support/harness';
 
 const plan = defaultPlan();
 const ACCOUNT = '111111111111';
@@ -348,46 +346,6 @@ describe('DataResidencyChecks: every seeded violation fails synth, naming resour
 });
 
 describe('DataResidencyChecks on the migration app', () => {
-  let synth: Synthesized;
-  beforeAll(() => {
-    synth = synthesize();
-  });
-
-  test('the default plan produces zero residency findings', () => {
-    const report = new DataResidencyChecks(undefined, { plan }).validateScope(synth.app);
-    expect(report.violations).toEqual([]);
-  });
-
-  test('the residency map is complete: every market, every store where its data lives', () => {
-    const map = residencyMap(synth.app, new ResidencyPolicy(plan));
-    expect(Object.keys(map).sort()).toEqual([...plan.platform.markets.map((m) => m.code), '*'].sort());
-    // India is in Singapore (phases 1, 2) and Mumbai (phase 3); CDN logs of Indian viewers are in California.
-    expect(Object.keys(map.IN.stores).sort()).toEqual(['ap-south-1', 'ap-southeast-1', 'us-west-1']);
-    expect(map.IN.stores['ap-south-1']).toEqual(
-      expect.arrayContaining([
-        {
-          stack: 'migration-p3-incountry-data-ap-south-1',
-          logicalId: 'PhotosObjectsA7C40916',
-          type: 'AWS::S3::Bucket',
-        },
-        {
-          stack: 'migration-p3-incountry-data-ap-south-1',
-          logicalId: 'ShopDatabaseCluster8B2FBB17',
-          type: 'AWS::RDS::DBCluster',
-        },
-      ]),
-    );
-    // China's and Russia's data is nowhere on AWS.
-    expect(map.CN.stores).toEqual({});
-    expect(map.RU.stores).toEqual({});
-    // Every location in the map is one the market allows.
-    for (const [market, entry] of Object.entries(map)) {
-      if (market === '*') continue;
-      for (const location of Object.keys(entry.stores))
-        expect([market, entry.allowedLocations]).toEqual([market, expect.arrayContaining([location])]);
-    }
-  });
-
   test('a violation added to a real phase stack fails the real app synth', () => {
     // GIVEN the real app
     const app = new App({ context: cdkJsonContext() });

@@ -1,11 +1,15 @@
 import { Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
-import { type Synthesized, synthesize } from '../support/harness';
+import { DataResidencyChecks } from '../../lib/compliance/residency/data-residency-checks';
+import { residencyMap } from '../../lib/compliance/residency/residency-map';
+import { ResidencyPolicy } from '../../lib/compliance/residency/residency-policy';
+import { defaultPlan, type Synthesized, synthesize } from '../support/harness';
 import { asPairs, pinnedDataStack, statefulIds } from '../support/pinned-logical-ids';
 
 let synth: Synthesized;
 beforeAll(() => {
-  synth = synthesize({ phases: [2, 3] });
+  // Every phase, once: phases 2 and 3 here, and the whole app for the residency checks.
+  synth = synthesize();
 });
 
 const stackIds = (phase: number) =>
@@ -120,5 +124,44 @@ describe('Phase 3: in-country markets', () => {
     }
     // Mumbai owns no geolocation records: phase 1 and 2 own those, so deploying phase 3 collides with nothing.
     service.resourcePropertiesCountIs('AWS::Route53::RecordSet', { GeoLocation: Match.anyValue() }, 0);
+  });
+});
+
+describe('Data residency of the whole app', () => {
+  const plan = defaultPlan();
+
+  test('the default plan produces zero residency findings', () => {
+    const report = new DataResidencyChecks(undefined, { plan }).validateScope(synth.app);
+    expect(report.violations).toEqual([]);
+  });
+
+  test('the residency map is complete: every market, every store where its data lives', () => {
+    const map = residencyMap(synth.app, new ResidencyPolicy(plan));
+    expect(Object.keys(map).sort()).toEqual([...plan.platform.markets.map((m) => m.code), '*'].sort());
+    // India is in Singapore (phases 1, 2) and Mumbai (phase 3); CDN logs of Indian viewers are in California.
+    expect(Object.keys(map.IN.stores).sort()).toEqual(['ap-south-1', 'ap-southeast-1', 'us-west-1']);
+    expect(map.IN.stores['ap-south-1']).toEqual(
+      expect.arrayContaining([
+        {
+          stack: 'migration-p3-incountry-data-ap-south-1',
+          logicalId: 'PhotosObjectsA7C40916',
+          type: 'AWS::S3::Bucket',
+        },
+        {
+          stack: 'migration-p3-incountry-data-ap-south-1',
+          logicalId: 'ShopDatabaseCluster8B2FBB17',
+          type: 'AWS::RDS::DBCluster',
+        },
+      ]),
+    );
+    // China's and Russia's data is nowhere on AWS.
+    expect(map.CN.stores).toEqual({});
+    expect(map.RU.stores).toEqual({});
+    // Every location in the map is one the market allows.
+    for (const [market, entry] of Object.entries(map)) {
+      if (market === '*') continue;
+      for (const location of Object.keys(entry.stores))
+        expect([market, entry.allowedLocations]).toEqual([market, expect.arrayContaining([location])]);
+    }
   });
 });
