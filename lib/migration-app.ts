@@ -1,7 +1,7 @@
 import { type App, Stage, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, PCIDSS321Checks } from 'cdk-nag';
 import { DataResidencyChecks } from './compliance/residency/data-residency-checks';
-import { declareResidency, NO_PERSONAL_DATA } from './compliance/residency/residency-tags';
+import { declareResidency, NO_PERSONAL_DATA } from './compliance/residency/residency-declaration';
 import { EDGE_REGION } from './config/aws-regions';
 import type { MigrationPlan } from './config/migration-plan';
 import { stackId, stackName } from './naming';
@@ -41,7 +41,10 @@ export function buildMigrationApp(app: App, plan: MigrationPlan, options: Migrat
       stackName: stackName({ workload: 'shared', tier: 'account', location: EDGE_REGION }),
       description: 'Account-wide roles the migration needs once: the DMS VPC role.',
     });
-    declareResidency(stack, { markets: NO_PERSONAL_DATA });
+    declareResidency(stack, {
+      markets: NO_PERSONAL_DATA,
+      reason: 'Holds one IAM role that lets DMS manage network interfaces; roles hold no user data.',
+    });
   }
 
   const organization = plan.platform.organization;
@@ -56,7 +59,10 @@ export function buildMigrationApp(app: App, plan: MigrationPlan, options: Migrat
       edgeRegion: EDGE_REGION,
       targetIds: organization.targetIds,
     });
-    declareResidency(stack, { markets: NO_PERSONAL_DATA });
+    declareResidency(stack, {
+      markets: NO_PERSONAL_DATA,
+      reason: 'Holds one service control policy built from the plan; policies hold no user data.',
+    });
   }
   return stages;
 }

@@ -6,6 +6,7 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IDatabaseCluster } from 'aws-cdk-lib/aws-rds';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import { declareResidency, NO_PERSONAL_DATA } from '../compliance/residency/residency-declaration';
 import { Construct } from 'constructs';
 import type { WebService } from './web-service';
 
@@ -58,6 +59,11 @@ export class ServiceAlarms extends Construct {
     super(scope, id);
     this.props = props;
     this.topic = new sns.Topic(this, 'Topic', { masterKey: props.topicKey, enforceSSL: true });
+    // The topic may e-mail people outside AWS because it carries only alarm state changes.
+    declareResidency(this.topic, {
+      markets: NO_PERSONAL_DATA,
+      reason: 'Carries CloudWatch alarm state changes (alarm name, metric, threshold), never user data.',
+    });
     if (props.email) this.topic.addSubscription(new subscriptions.EmailSubscription(props.email));
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       defaultInterval: Duration.hours(3),

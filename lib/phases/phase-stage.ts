@@ -1,6 +1,6 @@
 import { Stage, type StageProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { declareResidency, NO_PERSONAL_DATA } from '../compliance/residency/residency-tags';
+import { declareResidency, NO_PERSONAL_DATA } from '../compliance/residency/residency-declaration';
 import { EDGE_REGION } from '../config/aws-regions';
 import type { MigrationPlan } from '../config/migration-plan';
 import type { EnvironmentConfig, PhaseConfig } from '../config/schema';
@@ -118,8 +118,11 @@ export class PhaseStage extends Stage {
         endpoint: location.endpoint,
         legacy: { hostname: legacy.originHostname },
       });
-      // Routing records and health checks only: the provider's own site holds the data.
-      declareResidency(site, { markets: NO_PERSONAL_DATA, location: location.id });
+      declareResidency(site, {
+        markets: NO_PERSONAL_DATA,
+        location: location.id,
+        reason: "Routing records and health checks only: the provider's own site holds the data.",
+      });
     }
 
     if (phase.edge) {
@@ -136,7 +139,12 @@ export class PhaseStage extends Stage {
         cdnLogs: { bucketName: cdnLogBucketName(phase.phase, account, logRegion), region: logRegion },
         blockedCountries: plan.cdnAudience(phase).blocked,
       });
-      declareResidency(edge, { markets: NO_PERSONAL_DATA, location: EDGE_REGION });
+      declareResidency(edge, {
+        markets: NO_PERSONAL_DATA,
+        location: EDGE_REGION,
+        reason:
+          'Public static pages, the CDN, its certificate and WAF: viewer logs go to the log bucket of edge.logLocation, declared with the markets it logs.',
+      });
       const logStack = dataByLocation.get(phase.edge.logLocation);
       if (logStack) edge.addStackDependency(logStack, 'CloudFront writes its logs to a bucket of this stack.');
     }

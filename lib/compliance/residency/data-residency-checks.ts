@@ -3,20 +3,27 @@ import { NagMessageLevel, NagPack, type NagPackProps } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import type { MigrationPlan } from '../../config/migration-plan';
 import { ResidencyPolicy } from './residency-policy';
-import { AuroraGlobalCluster } from './rules/aurora-global-cluster';
 import { BackupCopyDestination } from './rules/backup-copy-destination';
+import { ClientIpLogDestination } from './rules/client-ip-log-destination';
 import { CloudFrontLogBucket } from './rules/cloudfront-log-bucket';
+import { ContainerLogDestination } from './rules/container-log-destination';
+import { DataStoreDeclared } from './rules/data-store-declared';
 import { DataStoreLocation } from './rules/data-store-location';
-import { DataStoreTagged } from './rules/data-store-tagged';
+import { DatabaseCopy } from './rules/database-copy';
+import { destinationProvable } from './rules/destination-provable';
 import { DmsTableMappingScoped } from './rules/dms-table-mapping-scoped';
 import { DmsTarget } from './rules/dms-target';
 import { DynamoDbReplicaRegion } from './rules/dynamodb-replica-region';
 import { EdgeHoldsNoPersonalData } from './rules/edge-holds-no-personal-data';
+import { EfsReplication } from './rules/efs-replication';
+import { EventBridgeTarget } from './rules/eventbridge-target';
 import { FirehoseDestination } from './rules/firehose-destination';
+import { GlobalDatabaseMembers } from './rules/global-database-members';
 import { LogSubscriptionDestination } from './rules/log-subscription-destination';
 import { MultiRegionKey } from './rules/multi-region-key';
 import type { ResidencyRule } from './rules/residency-rule';
 import { S3ReplicationDestination } from './rules/s3-replication-destination';
+import { SnsSubscriptionDestination } from './rules/sns-subscription-destination';
 
 /** Props for {@link DataResidencyChecks}. */
 export interface DataResidencyChecksProps extends NagPackProps {
@@ -24,20 +31,41 @@ export interface DataResidencyChecksProps extends NagPackProps {
   readonly plan: MigrationPlan;
 }
 
-/** Every rule of the pack, in report order. */
-export const RESIDENCY_RULES: readonly ResidencyRule[] = [
-  DataStoreTagged,
-  DataStoreLocation,
+/** The rules for each kind of data flow; the catch-all reads every property they do not. */
+const FLOW_RULES: readonly ResidencyRule[] = [
   S3ReplicationDestination,
   DynamoDbReplicaRegion,
-  AuroraGlobalCluster,
+  GlobalDatabaseMembers,
+  DatabaseCopy,
   BackupCopyDestination,
+  EfsReplication,
   MultiRegionKey,
   LogSubscriptionDestination,
+  ContainerLogDestination,
   FirehoseDestination,
+  EventBridgeTarget,
+  SnsSubscriptionDestination,
   DmsTarget,
   DmsTableMappingScoped,
+  ClientIpLogDestination,
   CloudFrontLogBucket,
+];
+
+/** Property paths the flow rules read, per resource type. */
+function coveredPaths(rules: readonly ResidencyRule[]): Record<string, string[]> {
+  const covers: Record<string, string[]> = {};
+  for (const rule of rules) {
+    for (const [type, paths] of Object.entries(rule.covers ?? {})) covers[type] = [...(covers[type] ?? []), ...paths];
+  }
+  return covers;
+}
+
+/** Every rule of the pack, in report order. */
+export const RESIDENCY_RULES: readonly ResidencyRule[] = [
+  DataStoreDeclared,
+  DataStoreLocation,
+  ...FLOW_RULES,
+  destinationProvable(coveredPaths(FLOW_RULES)),
   EdgeHoldsNoPersonalData,
 ];
 
@@ -51,7 +79,8 @@ export class DataResidencyChecks extends NagPack {
   private readonly policy: ResidencyPolicy;
 
   constructor(scope: IConstruct | undefined, props: DataResidencyChecksProps) {
-    super(scope, props);
+    // Verbose: a finding prints its explanation, which says how to fix it.
+    super(scope, { verbose: true, ...props });
     this.packName = 'DataResidency';
     this.policy = new ResidencyPolicy(props.plan);
   }

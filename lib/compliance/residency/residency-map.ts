@@ -1,6 +1,7 @@
 import { CfnResource, Stack } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { DATA_BEARING_TYPES } from './data-bearing';
+import { declarationsIn, NO_PERSONAL_DATA } from './residency-declaration';
 import type { ResidencyPolicy } from './residency-policy';
 
 /** One data store in the residency map. */
@@ -10,20 +11,25 @@ export interface MappedStore {
   readonly type: string;
 }
 
-/** market -> { allowed locations, location -> data stores holding its users' data }. */
-export type ResidencyMap = Record<
-  string,
-  { readonly allowedLocations: readonly string[]; readonly stores: Record<string, MappedStore[]> }
->;
+/** Where each market's data is, and every scope declared to hold no personal data, with why. */
+export interface ResidencyMap {
+  /** market -> { allowed locations, location -> data stores holding its users' data }. */
+  readonly markets: Record<
+    string,
+    { readonly allowedLocations: readonly string[]; readonly stores: Record<string, MappedStore[]> }
+  >;
+  /** Every declaration of "none", for reviewers: the pack trusts these. */
+  readonly noPersonalData: readonly { readonly path: string; readonly reason: string }[];
+}
 
 /**
  * Where each market's data is, from the synthesized tree: for reviewers, auditors, and the
  * data-protection officer who must answer "where do Indian users' photos live?".
  */
 export function residencyMap(root: IConstruct, policy: ResidencyPolicy): ResidencyMap {
-  const map: ResidencyMap = {};
+  const markets: ResidencyMap['markets'] = {};
   for (const market of policy.markets) {
-    map[market] = {
+    markets[market] = {
       allowedLocations: market === '*' ? ['anywhere'] : (policy.plan.market(market)?.allowedLocations ?? []),
       stores: {},
     };
@@ -32,8 +38,8 @@ export function residencyMap(root: IConstruct, policy: ResidencyPolicy): Residen
     .findAll()
     .filter((c): c is CfnResource => CfnResource.isCfnResource(c) && DATA_BEARING_TYPES.has(c.cfnResourceType));
   for (const store of stores) {
-    const markets = policy.marketsOf(store);
-    if (!Array.isArray(markets)) continue;
+    const held = policy.marketsOf(store);
+    if (!Array.isArray(held)) continue;
     const region = policy.regionOf(store) ?? 'unknown';
     const location = policy.locationOfRegion(region) ?? region;
     const entry = {
@@ -41,10 +47,13 @@ export function residencyMap(root: IConstruct, policy: ResidencyPolicy): Residen
       logicalId: Stack.of(store).resolve(store.logicalId),
       type: store.cfnResourceType,
     };
-    for (const market of markets) {
-      const stores = map[market]?.stores;
-      if (stores) stores[location] = [...(stores[location] ?? []), entry];
+    for (const market of held) {
+      const byLocation = markets[market]?.stores;
+      if (byLocation) byLocation[location] = [...(byLocation[location] ?? []), entry];
     }
   }
-  return map;
+  const noPersonalData = declarationsIn(root).flatMap(({ declaration, path }) =>
+    declaration.markets === NO_PERSONAL_DATA ? [{ path, reason: declaration.reason }] : [],
+  );
+  return { markets, noPersonalData };
 }

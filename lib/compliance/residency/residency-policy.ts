@@ -1,12 +1,13 @@
-import { type CfnResource, Stack, TagManager, Token } from 'aws-cdk-lib';
+import { type CfnResource, Stack, Token } from 'aws-cdk-lib';
 import { EDGE_REGION } from '../../config/aws-regions';
 import type { MigrationPlan } from '../../config/migration-plan';
 import { REST_OF_WORLD } from '../../config/schema';
-import { MARKETS_TAG, parseMarkets, stackMarkets } from './residency-tags';
+import { declarationOf, NO_PERSONAL_DATA } from './residency-declaration';
+import type { Whereabouts } from './whereabouts';
 
 /**
  * What the residency rules know, from the plan: which locations each market allows, which
- * location each AWS region is, and how to read a resource's markets and region.
+ * location each AWS region is, and whose data a resource holds (its nearest declaration).
  */
 export class ResidencyPolicy {
   private readonly locationByRegion: ReadonlyMap<string, string>;
@@ -39,18 +40,31 @@ export class ResidencyPolicy {
    * `market=IN;stored-in=eu-central-1;allowed=ap-south-1,ap-southeast-1`. No spaces: cdk-nag
    * turns finding IDs into acknowledgment IDs, and the report rewrites spaces.
    */
-  public finding(market: string, region: string | undefined, how = 'stored-in'): string {
+  public finding(market: string, where: string | undefined, how = 'stored-in', via?: string): string {
     const allowed = market === REST_OF_WORLD ? ['anywhere'] : (this.plan.market(market)?.allowedLocations ?? []);
-    return `market=${market};${how}=${region ?? 'unknown-region'};allowed=${allowed.length ? allowed.join(',') : 'nowhere-yet'}`;
+    const path = via ? `;via=${via}` : '';
+    return `market=${market};${how}=${where ?? 'unknown-region'}${path};allowed=${allowed.length ? allowed.join(',') : 'nowhere-yet'}`;
   }
 
-  /** Markets a resource holds: its own tag, else its stack's declaration. */
-  public marketsOf(node: CfnResource): string[] | 'none' | undefined {
-    if (TagManager.isTaggable(node)) {
-      const own = parseMarkets(node.tags.tagValues()[MARKETS_TAG]);
-      if (own !== undefined) return own;
-    }
-    return stackMarkets(node);
+  /**
+   * Findings for every market whose data may not go where `whereabouts` say; a place that
+   * cannot be proven is a finding for every market (`sends-to=unprovable:<why>`).
+   */
+  public disallowedAt(markets: readonly string[], whereabouts: readonly Whereabouts[], how: string, via?: string): string[] {
+    return whereabouts.flatMap((w) => {
+      if (w.kind === 'nowhere') return [];
+      if (w.kind === 'unprovable') {
+        return markets.filter((m) => m !== REST_OF_WORLD).map((m) => this.finding(m, `unprovable:${w.why}`, how, via));
+      }
+      return markets.filter((m) => !this.allowsRegion(m, w.region)).map((m) => this.finding(m, w.region, how, via));
+    });
+  }
+
+  /** Markets a resource holds: its nearest declaration (its own scope's, else its stack's...). */
+  public marketsOf(node: CfnResource): string[] | typeof NO_PERSONAL_DATA | undefined {
+    const site = declarationOf(node);
+    if (!site) return undefined;
+    return site.declaration.markets === NO_PERSONAL_DATA ? NO_PERSONAL_DATA : [...site.declaration.markets];
   }
 
   /** The resource's region, when its stack has a concrete one. */
@@ -59,46 +73,8 @@ export class ResidencyPolicy {
     return Token.isUnresolved(region) ? undefined : region;
   }
 
-  /**
-   * The region a reference points into: a same-stack reference is the stack's region; a
-   * cross-region weak reference names its region; an ARN names it in its fourth field; an
-   * S3 regional domain name carries it. Anything else is unknown, and unknown never passes.
-   */
-  public regionOfReference(node: CfnResource, value: unknown): string | undefined {
-    const resolved = Stack.of(node).resolve(value);
-    if (resolved === undefined || resolved === null) return undefined;
-    if (typeof resolved === 'string') return regionInString(resolved);
-    if (typeof resolved === 'object') {
-      const intrinsic = resolved as Record<string, unknown>;
-      if ('Fn::GetStackOutput' in intrinsic) {
-        return (intrinsic['Fn::GetStackOutput'] as { Region?: string }).Region ?? this.regionOf(node);
-      }
-      if ('Ref' in intrinsic || 'Fn::GetAtt' in intrinsic || 'Fn::ImportValue' in intrinsic) return this.regionOf(node);
-      if ('Fn::Join' in intrinsic) {
-        const [, parts] = intrinsic['Fn::Join'] as [string, unknown[]];
-        const literal = parts.filter((p): p is string => typeof p === 'string').join('');
-        const fromLiteral = regionInString(literal);
-        if (fromLiteral) return fromLiteral;
-        // arn:${Partition}:service:${Region}:... built from pseudo parameters is this stack's region.
-        if (parts.some((p) => JSON.stringify(p) === '{"Ref":"AWS::Region"}')) return this.regionOf(node);
-        const refs = parts.filter((p) => typeof p === 'object');
-        return refs.length > 0 && refs.every((p) => 'Fn::GetAtt' in (p as object) || 'Ref' in (p as object))
-          ? this.regionOf(node)
-          : undefined;
-      }
-    }
-    return undefined;
-  }
-
   /** The edge region holds no market's data unless the plan makes it a location. */
   public isEdgeRegion(region: string | undefined): boolean {
     return region === EDGE_REGION && this.locationOfRegion(region) === undefined;
   }
-}
-
-function regionInString(value: string): string | undefined {
-  const arn = /^arn:[^:]+:[^:]+:([a-z]{2}(?:-[a-z]+)+-\d):/.exec(value);
-  if (arn) return arn[1];
-  const s3 = /\.s3[.-]([a-z]{2}(?:-[a-z]+)+-\d)\.amazonaws\.com/.exec(value);
-  return s3?.[1];
 }

@@ -1,25 +1,18 @@
-import { NagRuleCompliance } from 'cdk-nag';
-import { asArray, deployedProperties, dig, disallowed, personalMarkets, type ResidencyRule } from './residency-rule';
+import { dig, each, flowRule } from './residency-rule';
 
 /** AWS Backup copies recovery points only into regions the backed-up markets allow. */
-export const BackupCopyDestination: ResidencyRule = {
+export const BackupCopyDestination = flowRule({
   id: 'BackupCopyDestination',
   info: 'The backup plan copies recovery points to a vault in a region one of its markets does not allow.',
-  explanation: 'A backup copy is the data. A copy action to another region moves it there.',
-  check(policy, node) {
-    if (node.cfnResourceType !== 'AWS::Backup::BackupPlan') return NagRuleCompliance.NOT_APPLICABLE;
-    const markets = personalMarkets(policy, node);
-    const rules = asArray(dig(deployedProperties(node), 'BackupPlan', 'BackupPlanRule'));
-    const findings = rules.flatMap((rule) =>
-      asArray(dig(rule, 'CopyActions')).flatMap((copy) =>
-        disallowed(
-          policy,
-          markets,
-          policy.regionOfReference(node, dig(copy, 'DestinationBackupVaultArn')),
-          'backup-copied-to',
-        ),
-      ),
-    );
-    return findings.length ? [...new Set(findings)] : NagRuleCompliance.COMPLIANT;
-  },
-};
+  explanation:
+    'A backup copy is the data. Point every copy action at a vault of this app in a region each market of the plan allows, or remove it.',
+  how: 'backup-copied-to',
+  covers: { 'AWS::Backup::BackupPlan': ['BackupPlan.BackupPlanRule.*.CopyActions'] },
+  flows: (props) =>
+    each(dig(props, 'BackupPlan', 'BackupPlanRule'), 'BackupPlan.BackupPlanRule').flatMap(({ item, path }) =>
+      each(dig(item, 'CopyActions'), `${path}.CopyActions`).map((copy) => ({
+        value: dig(copy.item, 'DestinationBackupVaultArn'),
+        via: `${copy.path}.DestinationBackupVaultArn`,
+      })),
+    ),
+});

@@ -1,37 +1,45 @@
 import { NagRuleCompliance } from 'cdk-nag';
 import { REST_OF_WORLD } from '../../../config/schema';
 import type { ResidencyPolicy } from '../residency-policy';
-import { asArray, deployedProperties, dig, disallowed, type ResidencyRule } from './residency-rule';
+import { asArray, deployedProperties, dig, type ResidencyRule } from './residency-rule';
 
-/** Markets whose rows one DMS selection rule includes, read from its filters on the market column. */
-function includedMarkets(policy: ResidencyPolicy, rule: unknown, column: string): string[] {
-  const filters = asArray(dig(rule, 'filters')).filter((f) => dig(f, 'column-name') === column);
-  const conditions = (f: unknown) => asArray(dig(f, 'filter-conditions'));
-  const operatorOf = (f: unknown) => new Set(conditions(f).map((c) => dig(c, 'filter-operator')));
-  const valuesOf = (f: unknown) => conditions(f).map((c) => String(dig(c, 'value')));
-
-  let included = policy.markets;
-  for (const filter of filters) {
-    const operators = operatorOf(filter);
-    if (operators.size === 1 && operators.has('eq')) {
-      // Conditions of one filter are OR-ed; separate filters are AND-ed.
-      const values = valuesOf(filter);
-      included = included.filter((m) => values.includes(m));
-    } else if (operators.size === 1 && operators.has('noteq') && conditions(filter).length === 1) {
-      const [excluded] = valuesOf(filter);
-      included = included.filter((m) => m !== excluded);
-    }
-    // Any other filter shape narrows nothing that can be proven; the rule stays conservative.
-  }
-  return included.filter((m) => m !== REST_OF_WORLD);
+/**
+ * Whether a DMS object-locator name is exact. `%` and `_` are wildcards and `[...]` a set; only
+ * `[_]` (a literal underscore) may appear.
+ * https://docs.aws.amazon.com/dms/latest/userguide/CHAP_Tasks.CustomizingTasks.TableMapping.SelectionTransformation.Wildcards.html
+ */
+export function isExactDmsName(name: unknown): boolean {
+  return typeof name === 'string' && name.length > 0 && !/[%_[\]]/.test(name.replaceAll('[_]', ''));
 }
 
-/** Replication from the legacy database copies only rows of markets allowed where it lands. */
+/** Markets whose rows one selection rule's filters let through (conditions OR-ed, filters AND-ed). */
+function filteredMarkets(policy: ResidencyPolicy, rule: unknown, column: string): string[] {
+  const filters = asArray(dig(rule, 'filters')).filter((f) => dig(f, 'column-name') === column);
+  let included = policy.markets;
+  for (const filter of filters) {
+    const conditions = asArray(dig(filter, 'filter-conditions'));
+    const operators = new Set(conditions.map((c) => dig(c, 'filter-operator')));
+    const values = conditions.map((c) => String(dig(c, 'value')));
+    if (operators.size === 1 && operators.has('eq')) {
+      included = included.filter((m) => values.includes(m));
+    } else if (operators.size === 1 && operators.has('noteq') && conditions.length === 1) {
+      included = included.filter((m) => m !== values[0]);
+    }
+    // Any other shape narrows nothing that can be proven; the rule stays conservative.
+  }
+  return included;
+}
+
+/** Replication copies only rows of markets allowed where it runs and lands. */
 export const DmsTableMappingScoped: ResidencyRule = {
   id: 'DmsTableMappingScoped',
-  info: "The replication's table mappings include rows of a market whose data may not live in this region.",
+  info: "The replication's table mappings let through rows of a market whose data may not be in this region (no market filter, a filter DMS will not apply, or an explicit selection).",
   explanation:
-    "The legacy database holds every market's rows, China's included. Each selection rule must filter on the plan's market column so that only rows of markets allowed here are copied.",
+    "The legacy database holds every market's rows, China's included, and DMS sees every row it selects in the region where it runs. Select each table by its exact name (DMS applies source filters only to exact names, and only on rule-action include; explicit selections are never filtered) and filter on the plan's market column so only rows of markets allowed here pass.",
+  covers: {
+    'AWS::DMS::ReplicationConfig': ['TableMappings'],
+    'AWS::DMS::ReplicationTask': ['TableMappings'],
+  },
   check(policy, node) {
     const type = node.cfnResourceType;
     if (type !== 'AWS::DMS::ReplicationConfig' && type !== 'AWS::DMS::ReplicationTask') {
@@ -43,17 +51,27 @@ export const DmsTableMappingScoped: ResidencyRule = {
       try {
         mappings = JSON.parse(raw);
       } catch {
-        return ['table-mappings=unreadable'];
+        return policy.markets.filter((m) => m !== REST_OF_WORLD).map((m) => policy.finding(m, 'unprovable:unreadable-table-mappings', 'replicated-to'));
       }
+    } else if (typeof raw !== 'object' || raw === null) {
+      return policy.markets.filter((m) => m !== REST_OF_WORLD).map((m) => policy.finding(m, 'unprovable:table-mappings-built-from-tokens', 'replicated-to'));
     }
     const column = policy.plan.platform.legacy.database.marketColumn;
-    const includes = asArray(dig(mappings, 'rules')).filter(
-      (r) => dig(r, 'rule-type') === 'selection' && dig(r, 'rule-action') === 'include',
-    );
     const region = policy.regionOf(node);
-    const findings = includes.flatMap((rule) =>
-      disallowed(policy, includedMarkets(policy, rule, column), region, 'replicated-from-legacy-to'),
-    );
+    const findings = asArray(dig(mappings, 'rules'))
+      .filter((r) => dig(r, 'rule-type') === 'selection' && dig(r, 'rule-action') !== 'exclude')
+      .flatMap((rule) => {
+        const id = String(dig(rule, 'rule-id') ?? dig(rule, 'rule-name') ?? '?');
+        const locator = dig(rule, 'object-locator');
+        const exact = isExactDmsName(dig(locator, 'schema-name')) && isExactDmsName(dig(locator, 'table-name'));
+        // https://docs.aws.amazon.com/dms/latest/userguide/CHAP_Tasks.CustomizingTasks.Filters.html
+        const unfiltered = dig(rule, 'rule-action') !== 'include' ? 'explicit-selection' : exact ? undefined : 'wildcard-table';
+        const markets = unfiltered ? policy.markets : filteredMarkets(policy, rule, column);
+        const via = `rule-${id}${unfiltered ? `-${unfiltered}-filters-not-applied` : ''}`;
+        return markets
+          .filter((m) => !policy.allowsRegion(m, region))
+          .map((m) => policy.finding(m, region, 'replicated-from-legacy-to', via));
+      });
     return findings.length ? [...new Set(findings)] : NagRuleCompliance.COMPLIANT;
   },
 };

@@ -1,30 +1,32 @@
-import { NagRuleCompliance } from 'cdk-nag';
-import { deployedProperties, dig, disallowed, personalMarkets, type ResidencyRule } from './residency-rule';
+import { flowRule, type Flow } from './residency-rule';
 
-const HOSTNAME_REGION = /\.([a-z]{2}(?:-[a-z]+)+-\d)\.(?:rds|redshift|es|docdb|neptune)\.amazonaws\.com/;
+/** Settings blocks whose presence makes a target endpoint write to that kind of store. */
+const TARGET_SETTINGS: readonly (readonly [string, string])[] = [
+  ['S3Settings', 'BucketName'],
+  ['KinesisSettings', 'StreamArn'],
+  ['ElasticsearchSettings', 'EndpointUri'],
+  ['KafkaSettings', 'Broker'],
+  ['RedshiftSettings', 'BucketName'],
+];
 
 /** Database migration writes only into regions the migrated markets allow. */
-export const DmsTarget: ResidencyRule = {
+export const DmsTarget = flowRule({
   id: 'DmsTarget',
   info: 'A DMS target endpoint writes to a place outside the regions its markets allow, or to one that cannot be located.',
   explanation:
-    'Replication from the legacy database copies every row to the target. The target must be a store in a region the migrated markets allow.',
-  check(policy, node) {
-    if (node.cfnResourceType !== 'AWS::DMS::Endpoint') return NagRuleCompliance.NOT_APPLICABLE;
-    const props = deployedProperties(node);
-    if (props.EndpointType !== 'target') return NagRuleCompliance.NOT_APPLICABLE;
-    const candidates = [
-      dig(props, 'S3Settings', 'BucketName'),
-      dig(props, 'KinesisSettings', 'StreamArn'),
-      dig(props, 'ElasticsearchSettings', 'EndpointUri'),
-      props.ServerName,
-    ].filter((c) => c !== undefined);
-    const region =
-      candidates.map((c) => policy.regionOfReference(node, c)).find((r) => r !== undefined) ??
-      candidates
-        .map((c) => (typeof c === 'string' ? HOSTNAME_REGION.exec(c)?.[1] : undefined))
-        .find((r) => r !== undefined);
-    const findings = disallowed(policy, personalMarkets(policy, node), region, 'migrated-to');
-    return findings.length ? findings : NagRuleCompliance.COMPLIANT;
+    "Replication copies every selected row to the target. Point the target at a database of this app (its endpoint attribute) in a region each migrated market allows; a host name outside this app, a Kafka broker or a bucket named from elsewhere cannot be placed.",
+  how: 'migrated-to',
+  covers: {
+    'AWS::DMS::Endpoint': ['ServerName', ...TARGET_SETTINGS.map(([section]) => section)],
   },
-};
+  flows: (props) => {
+    if (props.EndpointType !== 'target') return [];
+    const flows: Flow[] = TARGET_SETTINGS.filter(([section]) => props[section] !== undefined).map(([section, key]) => {
+      const value = (props[section] as Record<string, unknown>)[key];
+      // A bucket is named, not addressed: place the name through the app's buckets.
+      return { value: key === 'BucketName' && typeof value === 'string' ? `arn:aws:s3:::${value}` : value, via: `${section}.${key}` };
+    });
+    if (props.ServerName !== undefined) flows.push({ value: props.ServerName, via: 'ServerName' });
+    return flows;
+  },
+});

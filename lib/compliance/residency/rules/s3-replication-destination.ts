@@ -1,19 +1,40 @@
-import { NagRuleCompliance } from 'cdk-nag';
-import { asArray, deployedProperties, dig, disallowed, personalMarkets, type ResidencyRule } from './residency-rule';
+import { flowRule, dig, each } from './residency-rule';
 
-/** Replication copies a bucket only into regions its markets allow. */
-export const S3ReplicationDestination: ResidencyRule = {
+/** Replication, inventory and analytics exports copy a bucket's data only into regions its markets allow. */
+export const S3ReplicationDestination = flowRule({
   id: 'S3ReplicationDestination',
-  info: 'The bucket replicates personal data to a bucket in a region one of its markets does not allow.',
-  explanation: 'Replication makes a full copy elsewhere; the copy is bound by the same residency as the source.',
-  check(policy, node) {
-    if (node.cfnResourceType !== 'AWS::S3::Bucket') return NagRuleCompliance.NOT_APPLICABLE;
-    const rules = asArray(dig(deployedProperties(node), 'ReplicationConfiguration', 'Rules'));
-    if (rules.length === 0) return NagRuleCompliance.NOT_APPLICABLE;
-    const markets = personalMarkets(policy, node);
-    const findings = rules.flatMap((rule) =>
-      disallowed(policy, markets, policy.regionOfReference(node, dig(rule, 'Destination', 'Bucket')), 'replicated-to'),
-    );
-    return findings.length ? [...new Set(findings)] : NagRuleCompliance.COMPLIANT;
+  info: 'The bucket copies personal data (objects, or inventory and analytics exports listing their keys) to a bucket outside the regions its markets allow.',
+  explanation:
+    'Replication makes a full copy elsewhere, and inventory and analytics exports list object keys, which hold user IDs. Point every destination at a bucket of this app in a region each market allows (a Ref or ARN the pack can place).',
+  how: 'replicated-to',
+  covers: {
+    'AWS::S3::Bucket': ['ReplicationConfiguration', 'InventoryConfigurations', 'AnalyticsConfigurations', 'LoggingConfiguration'],
   },
-};
+  flows: (props, node, policy) => [
+    ...each(dig(props, 'ReplicationConfiguration', 'Rules'), 'ReplicationConfiguration.Rules').map(({ item, path }) => ({
+      value: dig(item, 'Destination', 'Bucket'),
+      via: `${path}.Destination.Bucket`,
+    })),
+    ...each(props.InventoryConfigurations, 'InventoryConfigurations').map(({ item, path }) => ({
+      value: dig(item, 'Destination', 'BucketArn'),
+      via: `${path}.Destination.BucketArn`,
+    })),
+    ...each(props.AnalyticsConfigurations, 'AnalyticsConfigurations')
+      .filter(({ item }) => dig(item, 'StorageClassAnalysis', 'DataExport') !== undefined)
+      .map(({ item, path }) => ({
+        value: dig(item, 'StorageClassAnalysis', 'DataExport', 'Destination', 'BucketArn'),
+        via: `${path}.StorageClassAnalysis.DataExport.Destination.BucketArn`,
+      })),
+    // S3 requires the access-log bucket to be in the source bucket's region:
+    // https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html
+    ...(props.LoggingConfiguration === undefined
+      ? []
+      : [
+          {
+            value: undefined,
+            via: 'LoggingConfiguration.DestinationBucketName',
+            whereabouts: [{ kind: 'region' as const, region: policy.regionOf(node) ?? 'unknown-region' }],
+          },
+        ]),
+  ],
+});

@@ -1,0 +1,85 @@
+import { Tags } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
+import { REST_OF_WORLD } from '../../config/schema';
+
+/** Space-separated market codes whose users' personal data a resource holds (a run-time tag). */
+export const MARKETS_TAG = 'residency:markets';
+/** The plan location a stack deploys to (a run-time tag). */
+export const LOCATION_TAG = 'residency:location';
+/** The declaration of a scope that holds no personal data (public pages, routing, alarms). */
+export const NO_PERSONAL_DATA = 'none';
+/** `*` may not appear in tag values; the rest of the world is tagged as this. */
+const REST_OF_WORLD_TAG = 'ROW';
+
+/** Whose personal data everything under a scope holds. */
+export type ResidencyDeclaration =
+  | {
+      /** Market codes (`*`: the rest of the world) whose users' personal data is here. */
+      readonly markets: readonly string[];
+      /** The plan location the scope deploys to. @default - not tagged */
+      readonly location?: string;
+    }
+  | {
+      readonly markets: typeof NO_PERSONAL_DATA;
+      /** Why nothing here is personal data: reviewers read every one (cdk.out/residency.json lists them). */
+      readonly reason: string;
+      readonly location?: string;
+    };
+
+/** Where a declaration was made, for the residency map and findings. */
+export interface DeclarationSite {
+  readonly declaration: ResidencyDeclaration;
+  /** The construct path the declaration sits on. */
+  readonly path: string;
+}
+
+// A property on the construct itself, not a tag: tags depend on feature flags
+// (`@aws-cdk/core:explicitStackTags` keeps a stack's tags off its resources) and on which
+// resource types CloudFormation can tag, and the residency checks must not depend on either.
+// Symbol.for, so two copies of this module (jest's registry, a linked package) agree.
+const DECLARATION = Symbol.for('dc-migration.residency-declaration');
+
+/**
+ * Declares whose personal data everything under `scope` holds. The nearest declaration above a
+ * resource wins, so a narrower scope (one bucket in a data stack) may override its stack's.
+ * Also adds `residency:*` tags for tag-based policies at run time; the checks never read them.
+ */
+export function declareResidency(scope: IConstruct, declaration: ResidencyDeclaration): void {
+  if (declaration.markets === NO_PERSONAL_DATA && declaration.reason.trim().length < 20) {
+    throw new Error(`${scope.node.path}: a declaration of no personal data needs a reason a reviewer can check`);
+  }
+  if (Array.isArray(declaration.markets) && declaration.markets.length === 0) {
+    throw new Error(`${scope.node.path}: declare at least one market, or "none" with a reason`);
+  }
+  if ((scope as { [DECLARATION]?: ResidencyDeclaration })[DECLARATION]) {
+    throw new Error(`${scope.node.path}: residency is already declared here`);
+  }
+  Object.defineProperty(scope, DECLARATION, { value: declaration, enumerable: false });
+
+  const value =
+    declaration.markets === NO_PERSONAL_DATA
+      ? NO_PERSONAL_DATA
+      : declaration.markets.map((m) => (m === REST_OF_WORLD ? REST_OF_WORLD_TAG : m)).join(' ');
+  // Priority above the default so a narrower declaration's tag overrides a stack-wide one.
+  const priority = 100 + scope.node.scopes.length;
+  Tags.of(scope).add(MARKETS_TAG, value, { priority });
+  if (declaration.location) Tags.of(scope).add(LOCATION_TAG, declaration.location, { priority });
+}
+
+/** The nearest declaration at or above a construct, or undefined when nothing above it declares. */
+export function declarationOf(construct: IConstruct): DeclarationSite | undefined {
+  const scopes = construct.node.scopes;
+  for (let i = scopes.length - 1; i >= 0; i--) {
+    const declaration = (scopes[i] as { [DECLARATION]?: ResidencyDeclaration })[DECLARATION];
+    if (declaration) return { declaration, path: scopes[i].node.path };
+  }
+  return undefined;
+}
+
+/** Every declaration in a tree, outermost first (for the residency map). */
+export function declarationsIn(root: IConstruct): DeclarationSite[] {
+  return root.node.findAll().flatMap((c) => {
+    const declaration = (c as { [DECLARATION]?: ResidencyDeclaration })[DECLARATION];
+    return declaration ? [{ declaration, path: c.node.path }] : [];
+  });
+}

@@ -1,0 +1,104 @@
+import { Stack } from 'aws-cdk-lib';
+import { NagRuleCompliance } from 'cdk-nag';
+import { allowlisted } from '../no-personal-data-destinations';
+import { locate, looksExternal, type Whereabouts } from '../whereabouts';
+import { deployedProperties, personalMarkets, type ResidencyRule } from './residency-rule';
+
+/** Property names that grant access rather than move data: IAM reads them, nothing is sent. */
+const GRANTS = new Set([
+  'PolicyDocument',
+  'AssumeRolePolicyDocument',
+  'KeyPolicy',
+  'Policies',
+  'ManagedPolicyArns',
+  'PermissionsBoundary',
+  'Tags',
+]);
+/** Types that only grant, invoke inward, or describe the stack. */
+const INERT_TYPES = new Set([
+  'AWS::IAM::Role',
+  'AWS::IAM::Policy',
+  'AWS::IAM::ManagedPolicy',
+  'AWS::S3::BucketPolicy',
+  'AWS::SNS::TopicPolicy',
+  'AWS::SQS::QueuePolicy',
+  'AWS::Lambda::Permission',
+  'AWS::CDK::Metadata',
+]);
+/** A property (or a Key/Name of a key-value pair) that names where something goes. */
+const DESTINATION_KEY =
+  /(arn|arns|bucket|bucketname|destination|destinations|endpoint|endpointuri|url|uri|region|stream|streamname|queue|topic|bus|busname|servername|hostname|host|deliverystream|target)$/i;
+/** Unprovable origins that are outside the template whatever the key: they can hold any destination. */
+const EXTERNAL_ORIGIN = /^(parameter-|imported-value|ssm-parameter|output-of-a-stack-outside-this-app|arn-|bucket-outside-this-app)/;
+
+interface Leaf {
+  readonly path: string;
+  readonly key: string;
+  readonly value: unknown;
+}
+
+function isIntrinsic(value: object): boolean {
+  const keys = Object.keys(value);
+  return keys.length === 1 && (keys[0] === 'Ref' || keys[0].startsWith('Fn::'));
+}
+
+/** Every value in a property tree with its path and the key that names it (a pair's Key or Name). */
+function leaves(value: unknown, path: string, key: string, out: Leaf[]): Leaf[] {
+  if (value === null || value === undefined) return out;
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => leaves(v, path ? `${path}.${i}` : String(i), key, out));
+  } else if (typeof value === 'object' && !isIntrinsic(value)) {
+    const record = value as Record<string, unknown>;
+    const pairKey = typeof record.Key === 'string' ? record.Key : typeof record.Name === 'string' ? record.Name : undefined;
+    for (const [k, v] of Object.entries(record)) {
+      if (GRANTS.has(k)) continue;
+      const named = pairKey !== undefined && k === 'Value' ? pairKey : k;
+      leaves(v, path ? `${path}.${k}` : k, named, out);
+    }
+  } else if (typeof value === 'string' && /^\s*[[{]/.test(value)) {
+    // JSON inside a string (a custom resource's API call, a state machine): read it as properties.
+    try {
+      leaves(JSON.parse(value), path, key, out);
+    } catch {
+      out.push({ path, key, value });
+    }
+  } else {
+    out.push({ path, key, value });
+  }
+  return out;
+}
+
+/**
+ * The default deny: in a resource holding personal data, any value the specific rules do not
+ * read that names a place (an ARN, a regional endpoint, a region, a bucket, a stream, a queue, a
+ * URL) must be proven to be in a region every market allows. A value the pack cannot place is a
+ * finding, unless the reviewed allowlist says nothing personal goes there.
+ */
+export function destinationProvable(covers: Readonly<Record<string, readonly string[]>>): ResidencyRule {
+  return {
+    id: 'DestinationProvable',
+    info: 'A resource holding personal data names a destination in a region one of its markets does not allow, or one the pack cannot place.',
+    explanation:
+      'Whatever a property names as a destination (an ARN, a bucket, a stream, a queue, a bus, an endpoint, a URL, a region) decides where data can go. Name resources of this app (Ref, GetAtt, or an ARN with a region) in a region each market allows. Parameters, imports, SSM values, names from outside the app and endpoints outside AWS cannot be placed; if nothing personal goes there, add the destination with its reason to no-personal-data-destinations.ts for review.',
+    check(policy, node) {
+      const type = node.cfnResourceType;
+      if (INERT_TYPES.has(type)) return NagRuleCompliance.NOT_APPLICABLE;
+      const markets = personalMarkets(policy, node);
+      if (markets.length === 0) return NagRuleCompliance.NOT_APPLICABLE;
+      const claimed = (covers[type] ?? []).map((p) => new RegExp(`^${p.replace(/\./g, '\\.').replace(/\*/g, '\\d+')}(\\.|$)`));
+      const stack = Stack.of(node);
+      const findings = leaves(deployedProperties(node), '', '', [])
+        .filter((leaf) => !claimed.some((c) => c.test(leaf.path)) && !allowlisted(type, leaf.path))
+        .flatMap((leaf) => {
+          const destination = DESTINATION_KEY.test(leaf.key);
+          let where: readonly Whereabouts[] = locate(stack, leaf.value);
+          if (where.length === 0 && destination && looksExternal(leaf.value)) {
+            where = [{ kind: 'unprovable', why: 'outside-aws' }];
+          }
+          where = where.filter((w) => w.kind !== 'unprovable' || destination || EXTERNAL_ORIGIN.test(w.why));
+          return policy.disallowedAt(markets, where, 'sends-to', leaf.path);
+        });
+      return findings.length ? [...new Set(findings)] : NagRuleCompliance.COMPLIANT;
+    },
+  };
+}

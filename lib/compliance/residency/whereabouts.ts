@@ -1,0 +1,299 @@
+import { CfnElement, CfnOutput, CfnParameter, CfnResource, Stack, Token } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
+
+/**
+ * Where a value in a template points: a region (with the resource, when the pack found it in
+ * the app), nowhere (an account ID, a partition, a global IAM ARN), or a place the pack cannot
+ * prove. Unprovable is never read as "here": the residency rules turn it into a finding.
+ */
+export type Whereabouts =
+  | { readonly kind: 'region'; readonly region: string; readonly resource?: CfnResource }
+  | { readonly kind: 'nowhere' }
+  | { readonly kind: 'unprovable'; readonly why: string };
+
+const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d$/;
+const REGION_IN_HOST = /(?:^|[./@-])([a-z]{2}(?:-[a-z]+)+-\d)\.(?:[a-z0-9-]+\.)*amazonaws\.com/;
+const ARN = /^arn:([^:]*):([^:]*):([^:]*):([^:]*):(.*)$/s;
+/** ARNs whose empty region field is normal: global services that hold no one's data. */
+const GLOBAL_SERVICES = new Set([
+  'iam',
+  'sts',
+  'route53',
+  'cloudfront',
+  'organizations',
+  'waf',
+  'globalaccelerator',
+  'shield',
+  'budgets',
+  'health',
+]);
+/** Pseudo parameters that name no place. */
+const PLACELESS_PSEUDO = new Set([
+  'AWS::Partition',
+  'AWS::AccountId',
+  'AWS::URLSuffix',
+  'AWS::NoValue',
+  'AWS::StackName',
+  'AWS::StackId',
+  'AWS::NotificationARNs',
+]);
+const MARK = '\u0000';
+
+/** The property holding the physical name of stores an ARN may name, per type. */
+const PHYSICAL_NAMES: Readonly<Record<string, string>> = {
+  'AWS::S3::Bucket': 'BucketName',
+  'AWS::RDS::DBCluster': 'DBClusterIdentifier',
+  'AWS::RDS::DBInstance': 'DBInstanceIdentifier',
+  'AWS::DynamoDB::Table': 'TableName',
+  'AWS::SQS::Queue': 'QueueName',
+  'AWS::SNS::Topic': 'TopicName',
+  'AWS::Kinesis::Stream': 'Name',
+};
+
+/** The type and physical name an ARN's service and resource part name, for the stores above. */
+function storeNamed(service: string, resource: string): { type: string; name: string } | undefined {
+  const m = /^(cluster|db):(.+)$/.exec(resource);
+  if (service === 'rds' && m) return { type: m[1] === 'cluster' ? 'AWS::RDS::DBCluster' : 'AWS::RDS::DBInstance', name: m[2].toLowerCase() };
+  if (service === 'dynamodb') return { type: 'AWS::DynamoDB::Table', name: resource.replace(/^table\//, '').split('/')[0] };
+  if (service === 'kinesis') return { type: 'AWS::Kinesis::Stream', name: resource.replace(/^stream\//, '') };
+  if (service === 'sqs') return { type: 'AWS::SQS::Queue', name: resource };
+  if (service === 'sns') return { type: 'AWS::SNS::Topic', name: resource };
+  return undefined;
+}
+
+/** What the pack knows about the app, built once per tree: stacks by name, stores by physical name. */
+class AppIndex {
+  private readonly stacks = new Map<string, Stack>();
+  private readonly byName = new Map<string, CfnResource>();
+  private readonly elements = new Map<Stack, Map<string, CfnElement>>();
+
+  constructor(root: IConstruct) {
+    for (const c of root.node.findAll()) {
+      if (Stack.isStack(c) && !Token.isUnresolved(c.region)) this.stacks.set(`${c.stackName}|${c.region}`, c);
+      if (CfnElement.isCfnElement(c)) {
+        const stack = c.stack;
+        let byId = this.elements.get(stack);
+        if (!byId) this.elements.set(stack, (byId = new Map()));
+        byId.set(stack.resolve(c.logicalId), c);
+        const nameProperty = CfnResource.isCfnResource(c) ? PHYSICAL_NAMES[c.cfnResourceType] : undefined;
+        if (nameProperty) {
+          const rendered = stack.resolve((c as CfnResource)._toCloudFormation()) as {
+            Resources: Record<string, { Properties?: Record<string, unknown> }>;
+          };
+          const name = Object.values(rendered.Resources)[0]?.Properties?.[nameProperty];
+          const type = (c as CfnResource).cfnResourceType;
+          if (typeof name === 'string') this.byName.set(`${type}|${type.startsWith('AWS::RDS') ? name.toLowerCase() : name}`, c as CfnResource);
+        }
+      }
+    }
+  }
+
+  public element(stack: Stack, logicalId: string): CfnElement | undefined {
+    return this.elements.get(stack)?.get(logicalId);
+  }
+
+  public stack(name: string, region: string): Stack | undefined {
+    return this.stacks.get(`${name}|${region}`);
+  }
+
+  public named(type: string, name: string): CfnResource | undefined {
+    return this.byName.get(`${type}|${name}`);
+  }
+}
+
+const indexes = new WeakMap<IConstruct, AppIndex>();
+
+function indexOf(stack: Stack): AppIndex {
+  const root = stack.node.root;
+  let index = indexes.get(root);
+  if (!index) indexes.set(root, (index = new AppIndex(root)));
+  return index;
+}
+
+function inStack(stack: Stack, resource?: CfnResource): Whereabouts {
+  return Token.isUnresolved(stack.region)
+    ? { kind: 'unprovable', why: 'environment-agnostic-stack' }
+    : { kind: 'region', region: stack.region, resource };
+}
+
+/**
+ * Where a resolved template value points, read in the context of the stack whose template holds
+ * it. A literal that names no place gives [].
+ */
+export function locate(stack: Stack, value: unknown): Whereabouts[] {
+  if (value === null || value === undefined || typeof value === 'number' || typeof value === 'boolean') return [];
+  if (typeof value === 'string') return locateString(stack, value);
+  if (Array.isArray(value)) return value.flatMap((v) => locate(stack, v));
+  if (typeof value !== 'object') return [];
+  const entries = Object.entries(value as Record<string, unknown>);
+  if (entries.length !== 1 || !(entries[0][0] === 'Ref' || entries[0][0].startsWith('Fn::'))) {
+    return entries.flatMap(([, v]) => locate(stack, v));
+  }
+  const [fn, arg] = entries[0];
+  switch (fn) {
+    case 'Ref':
+      return locateRef(stack, String(arg));
+    case 'Fn::GetAtt': {
+      const [logicalId] = Array.isArray(arg) ? arg : String(arg).split('.');
+      const element = indexOf(stack).element(stack, String(logicalId));
+      return CfnResource.isCfnResource(element)
+        ? [inStack(stack, element)]
+        : [{ kind: 'unprovable', why: `attribute-of-unknown-${logicalId}` }];
+    }
+    case 'Fn::GetStackOutput':
+      return locateStackOutput(stack, arg as { StackName?: unknown; OutputName?: unknown; Region?: unknown });
+    case 'Fn::ImportValue':
+      return [{ kind: 'unprovable', why: 'imported-value' }];
+    case 'Fn::Join': {
+      const [separator, parts] = arg as [string, unknown[]];
+      return locateParts(stack, Array.isArray(parts) ? parts : [parts], separator);
+    }
+    case 'Fn::Sub':
+      return locateParts(stack, subParts(arg), '');
+    case 'Fn::If': {
+      const [, whenTrue, whenFalse] = arg as unknown[];
+      return [...locate(stack, whenTrue), ...locate(stack, whenFalse)];
+    }
+    case 'Fn::FindInMap':
+      // A mapping is a table of literals; which row applies depends on the keys, so every row counts.
+      return [{ kind: 'unprovable', why: 'value-from-a-mapping' }];
+    default:
+      // Fn::Select, Fn::Split, Fn::Base64, Fn::GetAZs, Fn::Cidr...: as provable as their arguments.
+      return locate(stack, arg);
+  }
+}
+
+function locateRef(stack: Stack, name: string): Whereabouts[] {
+  if (name === 'AWS::Region') return [inStack(stack)];
+  if (PLACELESS_PSEUDO.has(name)) return [{ kind: 'nowhere' }];
+  const element = indexOf(stack).element(stack, name);
+  if (CfnResource.isCfnResource(element)) return [inStack(stack, element)];
+  if (element instanceof CfnParameter) return [{ kind: 'unprovable', why: `parameter-${name}` }];
+  return [{ kind: 'unprovable', why: `reference-to-unknown-${name}` }];
+}
+
+function locateStackOutput(
+  stack: Stack,
+  arg: { StackName?: unknown; OutputName?: unknown; Region?: unknown },
+): Whereabouts[] {
+  const region = typeof arg.Region === 'string' ? arg.Region : stack.region;
+  const producer =
+    typeof arg.StackName === 'string' && typeof region === 'string'
+      ? indexOf(stack).stack(arg.StackName, region)
+      : undefined;
+  const output = producer && indexOf(producer).element(producer, String(arg.OutputName));
+  if (!producer || !(output instanceof CfnOutput)) return [{ kind: 'unprovable', why: 'output-of-a-stack-outside-this-app' }];
+  return locate(producer, producer.resolve(output.value));
+}
+
+/** Fn::Sub's template as Fn::Join parts: `${Name}` a Ref, `${Res.Attr}` a GetAtt, `${!x}` a literal. */
+function subParts(arg: unknown): unknown[] {
+  const [template, variables] = Array.isArray(arg) ? (arg as [string, Record<string, unknown>]) : [String(arg), {}];
+  const parts: unknown[] = [];
+  let last = 0;
+  for (const match of template.matchAll(/\$\{([^}]+)\}/g)) {
+    parts.push(template.slice(last, match.index));
+    const name = match[1];
+    if (name.startsWith('!')) parts.push(`\${${name.slice(1)}}`);
+    else if (variables && name in variables) parts.push(variables[name]);
+    else if (name.includes('.') && !name.startsWith('AWS::'))
+      parts.push({ 'Fn::GetAtt': [name.split('.')[0], name.split('.').slice(1).join('.')] });
+    else parts.push({ Ref: name });
+    last = (match.index ?? 0) + match[0].length;
+  }
+  parts.push(template.slice(last));
+  return parts;
+}
+
+/**
+ * A string built from literals and tokens. Pseudo parameters with a known value are written in,
+ * other tokens become placeholders; an ARN's region field (or an S3 ARN's bucket) is then read
+ * from the literal or from the token that fills it, and any other token counts as itself.
+ */
+function locateParts(stack: Stack, parts: unknown[], separator: string): Whereabouts[] {
+  const tokens: unknown[] = [];
+  const text = parts
+    .map((part) => {
+      if (typeof part === 'string') return part;
+      const pseudo = pseudoValue(stack, part);
+      if (pseudo !== undefined) return pseudo;
+      tokens.push(part);
+      return `${MARK}${tokens.length - 1}${MARK}`;
+    })
+    .join(separator);
+  const tokenAt = (field: string): unknown | undefined => {
+    const m = new RegExp(`^${MARK}(\\d+)${MARK}$`).exec(field);
+    return m ? tokens[Number(m[1])] : undefined;
+  };
+  const arn = ARN.exec(text);
+  if (arn) {
+    const [, , service, region, , resource] = arn;
+    if (region !== '') {
+      const token = tokenAt(region);
+      if (token !== undefined) return locate(stack, token);
+      if (region.includes(MARK)) return [{ kind: 'unprovable', why: 'arn-region-built-from-tokens' }];
+      // A resource part filled by a reference (a cross-stack output) names that store.
+      const referenced = [...resource.matchAll(new RegExp(`${MARK}(\\d+)${MARK}`, 'g'))]
+        .flatMap((m) => locate(stack, tokens[Number(m[1])]))
+        .find((w) => w.kind === 'region' && w.resource && w.region === region);
+      return [referenced ?? withStore(stack, regionOrUnprovable(region), service, resource)];
+    }
+    if (service === 's3') {
+      const bucket = resource.split('/')[0];
+      const token = tokenAt(bucket);
+      if (token !== undefined) return locate(stack, token);
+      return bucket.includes(MARK) ? [{ kind: 'unprovable', why: 'bucket-name-built-from-tokens' }] : locateBucket(stack, bucket);
+    }
+    return GLOBAL_SERVICES.has(service) ? [{ kind: 'nowhere' }] : [{ kind: 'unprovable', why: `arn-without-region-${service}` }];
+  }
+  const literal = text.split(MARK).filter((_, i) => i % 2 === 0).join('');
+  return [...locateString(stack, literal), ...tokens.flatMap((t) => locate(stack, t))];
+}
+
+function pseudoValue(stack: Stack, part: unknown): string | undefined {
+  const ref = (part as { Ref?: unknown } | null)?.Ref;
+  if (ref === 'AWS::Region' && !Token.isUnresolved(stack.region)) return stack.region;
+  if (ref === 'AWS::Partition') return 'aws';
+  if (ref === 'AWS::URLSuffix') return 'amazonaws.com';
+  if (ref === 'AWS::AccountId') return Token.isUnresolved(stack.account) ? '000000000000' : stack.account;
+  return undefined;
+}
+
+function regionOrUnprovable(region: string): Whereabouts {
+  return REGION.test(region) ? { kind: 'region', region } : { kind: 'unprovable', why: `not-a-region-${region}` };
+}
+
+/** A region read from an ARN, with the store of this app it names when there is one there. */
+function withStore(stack: Stack, where: Whereabouts, service: string, resource: string): Whereabouts {
+  const named = where.kind === 'region' && !resource.includes(MARK) ? storeNamed(service, resource) : undefined;
+  const store = named && indexOf(stack).named(named.type, named.name);
+  return store && where.kind === 'region' && store.stack.region === where.region ? { ...where, resource: store } : where;
+}
+
+function locateBucket(stack: Stack, name: string): Whereabouts[] {
+  const bucket = indexOf(stack).named('AWS::S3::Bucket', name);
+  return bucket ? [inStack(bucket.stack, bucket)] : [{ kind: 'unprovable', why: `bucket-outside-this-app-${name}` }];
+}
+
+function locateString(stack: Stack, value: string): Whereabouts[] {
+  if (/\{\{resolve:ssm(?:-secure)?:/.test(value)) return [{ kind: 'unprovable', why: 'ssm-parameter' }];
+  if (REGION.test(value)) return [{ kind: 'region', region: value }];
+  const arn = ARN.exec(value);
+  if (arn) {
+    const [, , service, region, , resource] = arn;
+    if (region !== '') return [withStore(stack, regionOrUnprovable(region), service, resource)];
+    if (service === 's3') return locateBucket(stack, resource.split('/')[0]);
+    return GLOBAL_SERVICES.has(service) ? [{ kind: 'nowhere' }] : [{ kind: 'unprovable', why: `arn-without-region-${service}` }];
+  }
+  const host = REGION_IN_HOST.exec(value);
+  if (host) return [{ kind: 'region', region: host[1] }];
+  // The legacy global S3 endpoint names a bucket, not a region.
+  const globalS3 = /^(?:https?:\/\/)?([a-z0-9.-]+)\.s3\.amazonaws\.com/.exec(value);
+  if (globalS3) return locateBucket(stack, globalS3[1]);
+  return [];
+}
+
+/** Whether a literal reads like a place outside AWS: a URL, a host name, an e-mail or phone. */
+export function looksExternal(value: unknown): boolean {
+  return typeof value === 'string' && /(:\/\/|@|^\+?\d{7,}$|^[a-z0-9-]+(\.[a-z0-9-]+)+$)/i.test(value);
+}
