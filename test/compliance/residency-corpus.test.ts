@@ -19,8 +19,8 @@ import * as efs from 'aws-cdk-lib/aws-efs';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
-import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -158,7 +158,7 @@ const CASES: [string, Build, string[]][] = [
     ['S3ReplicationDestination'],
   ],
   [
-    'S3 replication to an ARN written with ${Aws.PARTITION}',
+    'S3 replication to an ARN written with Aws.PARTITION',
     (s) =>
       new s3.CfnBucket(s.in('Phase3/Data-ap-south-1'), 'Receipts', {
         versioningConfiguration: { status: 'Enabled' },
@@ -180,7 +180,9 @@ const CASES: [string, Build, string[]][] = [
           rules: [
             {
               status: 'Enabled',
-              destination: { bucket: ssm.StringParameter.valueForStringParameter(scope, '/shared/statements-copy-arn') },
+              destination: {
+                bucket: ssm.StringParameter.valueForStringParameter(scope, '/shared/statements-copy-arn'),
+              },
             },
           ],
         },
@@ -432,7 +434,7 @@ const CASES: [string, Build, string[]][] = [
     [],
   ],
   [
-    "a container whose awslogs driver writes to us-east-1 (awslogs-region)",
+    'a container whose awslogs driver writes to us-east-1 (awslogs-region)',
     (s) => {
       const task = new ecs.FargateTaskDefinition(s.in('Phase3/Service-ap-south-1'), 'Worker');
       task.addContainer('app', {
@@ -525,14 +527,20 @@ const CASES: [string, Build, string[]][] = [
     ['ClientIpLogDestination'],
   ],
   [
-    "CloudFront logs in Singapore with no geo restriction (US and Chinese viewers logged in Singapore)",
+    'CloudFront logs in Singapore with no geo restriction (US and Chinese viewers logged in Singapore)',
     (s) =>
       new cloudfront.CfnDistribution(s.in('Phase1/Edge-us-east-1'), 'Downloads', {
         distributionConfig: {
           enabled: true,
           logging: { bucket: 'downloads-logs.s3.ap-southeast-1.amazonaws.com' },
           defaultCacheBehavior: { targetOriginId: 'o', viewerProtocolPolicy: 'redirect-to-https' },
-          origins: [{ id: 'o', domainName: 'downloads.example.com', customOriginConfig: { originProtocolPolicy: 'https-only' } }],
+          origins: [
+            {
+              id: 'o',
+              domainName: 'downloads.example.com',
+              customOriginConfig: { originProtocolPolicy: 'https-only' },
+            },
+          ],
         },
       }),
     ['CloudFrontLogBucket'],
@@ -558,7 +566,10 @@ const CASES: [string, Build, string[]][] = [
       const scope = s.in('Phase3/Data-ap-south-1');
       const bucket = new s3.Bucket(scope, 'Events', { encryption: s3.BucketEncryption.S3_MANAGED });
       new firehose.CfnDeliveryStream(scope, 'EventsStream', {
-        extendedS3DestinationConfiguration: { bucketArn: bucket.bucketArn, roleArn: `arn:aws:iam::${ACCOUNT}:role/firehose` },
+        extendedS3DestinationConfiguration: {
+          bucketArn: bucket.bucketArn,
+          roleArn: `arn:aws:iam::${ACCOUNT}:role/firehose`,
+        },
       });
     },
     [],
@@ -582,8 +593,14 @@ const CASES: [string, Build, string[]][] = [
     'an EventBridge rule whose target is a queue in the same stack (control)',
     (s) => {
       const scope = s.in('Phase1/Data-ap-southeast-1');
-      const queue = new sqs.Queue(scope, 'OrderEvents', { enforceSSL: true, encryption: sqs.QueueEncryption.SQS_MANAGED });
-      new events.Rule(scope, 'LocalOrders', { eventPattern: { source: ['shop.orders'] }, targets: [new targets.SqsQueue(queue)] });
+      const queue = new sqs.Queue(scope, 'OrderEvents', {
+        enforceSSL: true,
+        encryption: sqs.QueueEncryption.SQS_MANAGED,
+      });
+      new events.Rule(scope, 'LocalOrders', {
+        eventPattern: { source: ['shop.orders'] },
+        targets: [new targets.SqsQueue(queue)],
+      });
     },
     [],
   ],
@@ -593,7 +610,9 @@ const CASES: [string, Build, string[]][] = [
       const scope = s.in('Phase1/Data-ap-southeast-1');
       const topic = new sns.Topic(scope, 'OrderPlaced', { enforceSSL: true });
       topic.addSubscription(
-        new subscriptions.SqsSubscription(sqs.Queue.fromQueueArn(scope, 'Far', `arn:aws:sqs:eu-west-1:${ACCOUNT}:orders`)),
+        new subscriptions.SqsSubscription(
+          sqs.Queue.fromQueueArn(scope, 'Far', `arn:aws:sqs:eu-west-1:${ACCOUNT}:orders`),
+        ),
       );
     },
     ['SnsSubscriptionDestination'],
@@ -623,25 +642,33 @@ const CASES: [string, Build, string[]][] = [
     (s) => {
       const scope = s.in('Phase1/Data-us-west-1');
       const topic = new sns.Topic(scope, 'Shipped', { enforceSSL: true });
-      topic.addSubscription(new subscriptions.SqsSubscription(new sqs.Queue(scope, 'ShippedQueue', { enforceSSL: true })));
+      topic.addSubscription(
+        new subscriptions.SqsSubscription(new sqs.Queue(scope, 'ShippedQueue', { enforceSSL: true })),
+      );
     },
     [],
   ],
   // --- DMS ----------------------------------------------------------------------------
   [
     'a DMS selection on a wildcard table with a market filter (DMS ignores the filter)',
-    (s) => replication(s.in('Phase1/Data-ap-southeast-1'), 'Wildcard', [selection('1', 'shop', '%', 'include', ['SG'])]),
+    (s) =>
+      replication(s.in('Phase1/Data-ap-southeast-1'), 'Wildcard', [selection('1', 'shop', '%', 'include', ['SG'])]),
     ['DmsTableMappingScoped'],
   ],
   [
     'a DMS explicit selection with a market filter (filters apply only to include)',
-    (s) => replication(s.in('Phase1/Data-ap-southeast-1'), 'Explicit', [selection('1', 'shop', 'orders', 'explicit', ['SG'])]),
+    (s) =>
+      replication(s.in('Phase1/Data-ap-southeast-1'), 'Explicit', [
+        selection('1', 'shop', 'orders', 'explicit', ['SG']),
+      ]),
     ['DmsTableMappingScoped'],
   ],
   [
     'a DMS table name with a bare underscore (a one-character wildcard)',
     (s) =>
-      replication(s.in('Phase1/Data-ap-southeast-1'), 'Underscore', [selection('1', 'shop', 'order_items', 'include', ['SG'])]),
+      replication(s.in('Phase1/Data-ap-southeast-1'), 'Underscore', [
+        selection('1', 'shop', 'order_items', 'include', ['SG']),
+      ]),
     ['DmsTableMappingScoped'],
   ],
   [
@@ -650,7 +677,13 @@ const CASES: [string, Build, string[]][] = [
       replication(s.in('Phase1/Data-ap-southeast-1'), 'Exact', [
         selection('1', 'shop', 'orders', 'include', ['SG', 'MY']),
         selection('2', 'shop', 'order[_]items', 'include', ['SG', 'MY']),
-        { 'rule-type': 'selection', 'rule-id': '3', 'rule-name': 'skip', 'object-locator': { 'schema-name': 'shop', 'table-name': '%' }, 'rule-action': 'exclude' },
+        {
+          'rule-type': 'selection',
+          'rule-id': '3',
+          'rule-name': 'skip',
+          'object-locator': { 'schema-name': 'shop', 'table-name': '%' },
+          'rule-action': 'exclude',
+        },
       ]),
     [],
   ],
@@ -790,12 +823,15 @@ beforeAll(() => {
       data: (path) => stackAt(path) as DataStack,
       in: (at) => {
         const stack = typeof at === 'string' ? stackAt(at) : at;
-        let scope = made.get(stack.node.path);
-        if (!scope) made.set(stack.node.path, (scope = new Construct(stack, caseId)));
+        const scope = made.get(stack.node.path) ?? new Construct(stack, caseId);
+        made.set(stack.node.path, scope);
         return scope;
       },
     });
-    scopes.set(i, [...made.values()].map((s) => `${s.node.path}/`));
+    scopes.set(
+      i,
+      [...made.values()].map((s) => `${s.node.path}/`),
+    );
   });
   try {
     app.synth();
@@ -804,7 +840,10 @@ beforeAll(() => {
     if (!/Validation ?failed/i.test(String(error))) throw error;
   }
   const report = JSON.parse(readFileSync(join(app.outdir, 'validation-report.json'), 'utf8')) as {
-    pluginReports: { pluginName: string; violations: { ruleName: string; violatingConstructs: { constructPath: string }[] }[] }[];
+    pluginReports: {
+      pluginName: string;
+      violations: { ruleName: string; violatingConstructs: { constructPath: string }[] }[];
+    }[];
   };
   violations = report.pluginReports
     .filter((p) => p.pluginName === 'DataResidency')
@@ -840,10 +879,18 @@ describe('the residency corpus, through the real app and cdk.json context', () =
   test('findings name the market, where the data goes (or that it cannot be proven), and the property', () => {
     expect(violations.map((v) => v.finding)).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/S3ReplicationDestination\[market=US;replicated-to=ap-southeast-1;via=ReplicationConfiguration\.Rules\.0\.Destination\.Bucket;allowed=us-west-1,us-west-2,bj-legacy\]/),
-        expect.stringMatching(/S3ReplicationDestination\[market=IN;replicated-to=unprovable:parameter-\w+;via=ReplicationConfiguration/),
-        expect.stringMatching(/DestinationProvable\[market=US;sends-to=unprovable:parameter-\w+;via=Environment\.Variables\.EXPORT_QUEUE_URL/),
-        expect.stringMatching(/ContainerLogDestination\[market=IN;logs-shipped-to=us-east-1;via=ContainerDefinitions\.0\.LogConfiguration\.Options\.awslogs-region;allowed=ap-south-1,ap-southeast-1,us-west-1,bj-legacy\]/),
+        expect.stringMatching(
+          /S3ReplicationDestination\[market=US;replicated-to=ap-southeast-1;via=ReplicationConfiguration\.Rules\.0\.Destination\.Bucket;allowed=us-west-1,us-west-2,bj-legacy\]/,
+        ),
+        expect.stringMatching(
+          /S3ReplicationDestination\[market=IN;replicated-to=unprovable:parameter-\w+;via=ReplicationConfiguration/,
+        ),
+        expect.stringMatching(
+          /DestinationProvable\[market=US;sends-to=unprovable:parameter-\w+;via=Environment\.Variables\.EXPORT_QUEUE_URL/,
+        ),
+        expect.stringMatching(
+          /ContainerLogDestination\[market=IN;logs-shipped-to=us-east-1;via=ContainerDefinitions\.0\.LogConfiguration\.Options\.awslogs-region;allowed=ap-south-1,ap-southeast-1,us-west-1,bj-legacy\]/,
+        ),
       ]),
     );
   });

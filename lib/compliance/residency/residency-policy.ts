@@ -50,7 +50,12 @@ export class ResidencyPolicy {
    * Findings for every market whose data may not go where `whereabouts` say; a place that
    * cannot be proven is a finding for every market (`sends-to=unprovable:<why>`).
    */
-  public disallowedAt(markets: readonly string[], whereabouts: readonly Whereabouts[], how: string, via?: string): string[] {
+  public disallowedAt(
+    markets: readonly string[],
+    whereabouts: readonly Whereabouts[],
+    how: string,
+    via?: string,
+  ): string[] {
     return whereabouts.flatMap((w) => {
       if (w.kind === 'nowhere') return [];
       if (w.kind === 'unprovable') {

@@ -53,8 +53,10 @@ const PHYSICAL_NAMES: Readonly<Record<string, string>> = {
 /** The type and physical name an ARN's service and resource part name, for the stores above. */
 function storeNamed(service: string, resource: string): { type: string; name: string } | undefined {
   const m = /^(cluster|db):(.+)$/.exec(resource);
-  if (service === 'rds' && m) return { type: m[1] === 'cluster' ? 'AWS::RDS::DBCluster' : 'AWS::RDS::DBInstance', name: m[2].toLowerCase() };
-  if (service === 'dynamodb') return { type: 'AWS::DynamoDB::Table', name: resource.replace(/^table\//, '').split('/')[0] };
+  if (service === 'rds' && m)
+    return { type: m[1] === 'cluster' ? 'AWS::RDS::DBCluster' : 'AWS::RDS::DBInstance', name: m[2].toLowerCase() };
+  if (service === 'dynamodb')
+    return { type: 'AWS::DynamoDB::Table', name: resource.replace(/^table\//, '').split('/')[0] };
   if (service === 'kinesis') return { type: 'AWS::Kinesis::Stream', name: resource.replace(/^stream\//, '') };
   if (service === 'sqs') return { type: 'AWS::SQS::Queue', name: resource };
   if (service === 'sns') return { type: 'AWS::SNS::Topic', name: resource };
@@ -72,8 +74,8 @@ class AppIndex {
       if (Stack.isStack(c) && !Token.isUnresolved(c.region)) this.stacks.set(`${c.stackName}|${c.region}`, c);
       if (CfnElement.isCfnElement(c)) {
         const stack = c.stack;
-        let byId = this.elements.get(stack);
-        if (!byId) this.elements.set(stack, (byId = new Map()));
+        const byId = this.elements.get(stack) ?? new Map<string, CfnElement>();
+        this.elements.set(stack, byId);
         byId.set(stack.resolve(c.logicalId), c);
         const nameProperty = CfnResource.isCfnResource(c) ? PHYSICAL_NAMES[c.cfnResourceType] : undefined;
         if (nameProperty) {
@@ -82,7 +84,8 @@ class AppIndex {
           };
           const name = Object.values(rendered.Resources)[0]?.Properties?.[nameProperty];
           const type = (c as CfnResource).cfnResourceType;
-          if (typeof name === 'string') this.byName.set(`${type}|${type.startsWith('AWS::RDS') ? name.toLowerCase() : name}`, c as CfnResource);
+          if (typeof name === 'string')
+            this.byName.set(`${type}|${type.startsWith('AWS::RDS') ? name.toLowerCase() : name}`, c as CfnResource);
         }
       }
     }
@@ -105,8 +108,8 @@ const indexes = new WeakMap<IConstruct, AppIndex>();
 
 function indexOf(stack: Stack): AppIndex {
   const root = stack.node.root;
-  let index = indexes.get(root);
-  if (!index) indexes.set(root, (index = new AppIndex(root)));
+  const index = indexes.get(root) ?? new AppIndex(root);
+  indexes.set(root, index);
   return index;
 }
 
@@ -182,7 +185,8 @@ function locateStackOutput(
       ? indexOf(stack).stack(arg.StackName, region)
       : undefined;
   const output = producer && indexOf(producer).element(producer, String(arg.OutputName));
-  if (!producer || !(output instanceof CfnOutput)) return [{ kind: 'unprovable', why: 'output-of-a-stack-outside-this-app' }];
+  if (!producer || !(output instanceof CfnOutput))
+    return [{ kind: 'unprovable', why: 'output-of-a-stack-outside-this-app' }];
   return locate(producer, producer.resolve(output.value));
 }
 
@@ -242,11 +246,18 @@ function locateParts(stack: Stack, parts: unknown[], separator: string): Whereab
       const bucket = resource.split('/')[0];
       const token = tokenAt(bucket);
       if (token !== undefined) return locate(stack, token);
-      return bucket.includes(MARK) ? [{ kind: 'unprovable', why: 'bucket-name-built-from-tokens' }] : locateBucket(stack, bucket);
+      return bucket.includes(MARK)
+        ? [{ kind: 'unprovable', why: 'bucket-name-built-from-tokens' }]
+        : locateBucket(stack, bucket);
     }
-    return GLOBAL_SERVICES.has(service) ? [{ kind: 'nowhere' }] : [{ kind: 'unprovable', why: `arn-without-region-${service}` }];
+    return GLOBAL_SERVICES.has(service)
+      ? [{ kind: 'nowhere' }]
+      : [{ kind: 'unprovable', why: `arn-without-region-${service}` }];
   }
-  const literal = text.split(MARK).filter((_, i) => i % 2 === 0).join('');
+  const literal = text
+    .split(MARK)
+    .filter((_, i) => i % 2 === 0)
+    .join('');
   return [...locateString(stack, literal), ...tokens.flatMap((t) => locate(stack, t))];
 }
 
@@ -267,7 +278,9 @@ function regionOrUnprovable(region: string): Whereabouts {
 function withStore(stack: Stack, where: Whereabouts, service: string, resource: string): Whereabouts {
   const named = where.kind === 'region' && !resource.includes(MARK) ? storeNamed(service, resource) : undefined;
   const store = named && indexOf(stack).named(named.type, named.name);
-  return store && where.kind === 'region' && store.stack.region === where.region ? { ...where, resource: store } : where;
+  return store && where.kind === 'region' && store.stack.region === where.region
+    ? { ...where, resource: store }
+    : where;
 }
 
 function locateBucket(stack: Stack, name: string): Whereabouts[] {
@@ -283,7 +296,9 @@ function locateString(stack: Stack, value: string): Whereabouts[] {
     const [, , service, region, , resource] = arn;
     if (region !== '') return [withStore(stack, regionOrUnprovable(region), service, resource)];
     if (service === 's3') return locateBucket(stack, resource.split('/')[0]);
-    return GLOBAL_SERVICES.has(service) ? [{ kind: 'nowhere' }] : [{ kind: 'unprovable', why: `arn-without-region-${service}` }];
+    return GLOBAL_SERVICES.has(service)
+      ? [{ kind: 'nowhere' }]
+      : [{ kind: 'unprovable', why: `arn-without-region-${service}` }];
   }
   const host = REGION_IN_HOST.exec(value);
   if (host) return [{ kind: 'region', region: host[1] }];

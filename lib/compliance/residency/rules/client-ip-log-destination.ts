@@ -29,9 +29,15 @@ export const ClientIpLogDestination = flowRule({
       case 'AWS::ElasticLoadBalancingV2::LoadBalancer':
         return each(props.LoadBalancerAttributes, 'LoadBalancerAttributes')
           .filter(({ item }) => LOAD_BALANCER_LOG_BUCKETS.includes(String(dig(item, 'Key'))))
-          .map(({ item, path }) => ({ value: bucketValue(dig(item, 'Value')), via: `${path}.${String(dig(item, 'Key'))}` }));
+          .map(({ item, path }) => ({
+            value: bucketValue(dig(item, 'Value')),
+            via: `${path}.${String(dig(item, 'Key'))}`,
+          }));
       case 'AWS::WAFv2::LoggingConfiguration':
-        return each(props.LogDestinationConfigs, 'LogDestinationConfigs').map(({ item, path }) => ({ value: item, via: path }));
+        return each(props.LogDestinationConfigs, 'LogDestinationConfigs').map(({ item, path }) => ({
+          value: item,
+          via: path,
+        }));
       case 'AWS::EC2::FlowLog':
         // A log group named (not addressed) is in the flow log's own region.
         return props.LogDestination === undefined
@@ -40,16 +46,22 @@ export const ClientIpLogDestination = flowRule({
       case 'AWS::Route53Resolver::ResolverQueryLoggingConfig':
         return [{ value: props.DestinationArn, via: 'DestinationArn' }];
       case 'AWS::ApiGateway::Stage':
-        return props.AccessLogSetting === undefined ? [] : [{ value: dig(props, 'AccessLogSetting', 'DestinationArn'), via: 'AccessLogSetting.DestinationArn' }];
+        return props.AccessLogSetting === undefined
+          ? []
+          : [{ value: dig(props, 'AccessLogSetting', 'DestinationArn'), via: 'AccessLogSetting.DestinationArn' }];
       case 'AWS::ApiGatewayV2::Stage':
-        return props.AccessLogSettings === undefined ? [] : [{ value: dig(props, 'AccessLogSettings', 'DestinationArn'), via: 'AccessLogSettings.DestinationArn' }];
+        return props.AccessLogSettings === undefined
+          ? []
+          : [{ value: dig(props, 'AccessLogSettings', 'DestinationArn'), via: 'AccessLogSettings.DestinationArn' }];
       default:
-        return each(dig(props, 'LoggingConfiguration', 'LogDestinationConfigs'), 'LoggingConfiguration.LogDestinationConfigs').flatMap(
-          ({ item, path }) =>
-            Object.entries((dig(item, 'LogDestination') ?? {}) as Record<string, unknown>).map(([key, value]) => ({
-              value: key === 'bucketName' ? bucketValue(value) : key === 'logGroup' ? { Ref: 'AWS::Region' } : value,
-              via: `${path}.LogDestination.${key}`,
-            })),
+        return each(
+          dig(props, 'LoggingConfiguration', 'LogDestinationConfigs'),
+          'LoggingConfiguration.LogDestinationConfigs',
+        ).flatMap(({ item, path }) =>
+          Object.entries((dig(item, 'LogDestination') ?? {}) as Record<string, unknown>).map(([key, value]) => ({
+            value: key === 'bucketName' ? bucketValue(value) : key === 'logGroup' ? { Ref: 'AWS::Region' } : value,
+            via: `${path}.LogDestination.${key}`,
+          })),
         );
     }
   },

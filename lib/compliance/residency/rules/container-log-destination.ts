@@ -4,7 +4,15 @@ import { dig, each, type Flow, flowRule } from './residency-rule';
 /** Log drivers that keep logs on the host that runs the container. */
 const HOST_LOCAL_DRIVERS = new Set(['json-file', 'local', 'journald', 'none']);
 /** FireLens outputs that write to an AWS service in the region of their `region` option. */
-const AWS_FIRELENS_OUTPUTS = new Set(['cloudwatch', 'cloudwatch_logs', 'kinesis_firehose', 'firehose', 'kinesis_streams', 'kinesis', 's3']);
+const AWS_FIRELENS_OUTPUTS = new Set([
+  'cloudwatch',
+  'cloudwatch_logs',
+  'kinesis_firehose',
+  'firehose',
+  'kinesis_streams',
+  'kinesis',
+  's3',
+]);
 
 function logFlows(container: unknown, path: string): Flow[] {
   const config = dig(container, 'LogConfiguration');
@@ -23,7 +31,10 @@ function logFlows(container: unknown, path: string): Flow[] {
       return [{ value: options.region ?? { Ref: 'AWS::Region' }, via: `${via}.Options.region` }];
     }
   }
-  const outside: Whereabouts = { kind: 'unprovable', why: `log-driver-${String(driver)}-${String(options.Name ?? '')}` };
+  const outside: Whereabouts = {
+    kind: 'unprovable',
+    why: `log-driver-${String(driver)}-${String(options.Name ?? '')}`,
+  };
   return [{ value: driver, via: `${via}.LogDriver`, whereabouts: [outside] }];
 }
 

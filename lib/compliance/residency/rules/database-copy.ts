@@ -5,7 +5,11 @@ import { deployedProperties, dig, personalMarkets, type ResidencyRule } from './
 
 /** Properties that make a new store a copy of another: read replicas, restores, imports. */
 const SOURCES: Readonly<Record<string, readonly string[]>> = {
-  'AWS::RDS::DBInstance': ['SourceDBInstanceIdentifier', 'SourceDBClusterIdentifier', 'SourceDBInstanceAutomatedBackupsArn'],
+  'AWS::RDS::DBInstance': [
+    'SourceDBInstanceIdentifier',
+    'SourceDBClusterIdentifier',
+    'SourceDBInstanceAutomatedBackupsArn',
+  ],
   'AWS::RDS::DBCluster': ['ReplicationSourceIdentifier', 'SourceDBClusterIdentifier', 'SnapshotIdentifier'],
   'AWS::DocDB::DBCluster': ['SourceDBClusterIdentifier', 'SnapshotIdentifier'],
   'AWS::Neptune::DBCluster': ['SourceDBClusterIdentifier', 'SnapshotIdentifier'],
@@ -19,7 +23,7 @@ const SOURCES: Readonly<Record<string, readonly string[]>> = {
  */
 export const DatabaseCopy: ResidencyRule = {
   id: 'DatabaseCopy',
-  info: "A database replicates its automated backups to a region its markets do not allow, or is a replica, restore or import of a store whose markets may not live in this region (or that the pack cannot find).",
+  info: 'A database replicates its automated backups to a region its markets do not allow, or is a replica, restore or import of a store whose markets may not live in this region (or that the pack cannot find).',
   explanation:
     "A cross-region read replica or restored snapshot holds its source's data, whatever the new stack declares; replicated automated backups hold the whole database. Create copies only from stores of this app whose markets allow this region, and replicate backups only to a region each market allows.",
   covers: {
@@ -34,7 +38,14 @@ export const DatabaseCopy: ResidencyRule = {
     const own = personalMarkets(policy, node);
     const found: string[] = [];
     if (props.AutomaticBackupReplicationRegion !== undefined) {
-      found.push(...policy.disallowedAt(own, locate(stack, props.AutomaticBackupReplicationRegion), 'backups-replicated-to', 'AutomaticBackupReplicationRegion'));
+      found.push(
+        ...policy.disallowedAt(
+          own,
+          locate(stack, props.AutomaticBackupReplicationRegion),
+          'backups-replicated-to',
+          'AutomaticBackupReplicationRegion',
+        ),
+      );
     }
     const here = policy.regionOf(node);
     for (const key of sources) {
@@ -50,10 +61,19 @@ export const DatabaseCopy: ResidencyRule = {
         if (w.kind === 'region' && w.resource) {
           const theirs = personalMarkets(policy, w.resource);
           found.push(
-            ...theirs.filter((m) => !policy.allowsRegion(m, here)).map((m) => policy.finding(m, here, 'copied-into', key)),
+            ...theirs
+              .filter((m) => !policy.allowsRegion(m, here))
+              .map((m) => policy.finding(m, here, 'copied-into', key)),
           );
         } else if (w.kind !== 'nowhere' && !(w.kind === 'region' && w.region === here)) {
-          found.push(...policy.disallowedAt(own, [{ kind: 'unprovable', why: 'copy-of-a-store-outside-this-app' }], 'copied-into', key));
+          found.push(
+            ...policy.disallowedAt(
+              own,
+              [{ kind: 'unprovable', why: 'copy-of-a-store-outside-this-app' }],
+              'copied-into',
+              key,
+            ),
+          );
         }
       }
     }

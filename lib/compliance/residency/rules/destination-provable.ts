@@ -29,7 +29,8 @@ const INERT_TYPES = new Set([
 const DESTINATION_KEY =
   /(arn|arns|bucket|bucketname|destination|destinations|endpoint|endpointuri|url|uri|region|stream|streamname|queue|topic|bus|busname|servername|hostname|host|deliverystream|target)$/i;
 /** Unprovable origins that are outside the template whatever the key: they can hold any destination. */
-const EXTERNAL_ORIGIN = /^(parameter-|imported-value|ssm-parameter|output-of-a-stack-outside-this-app|arn-|bucket-outside-this-app)/;
+const EXTERNAL_ORIGIN =
+  /^(parameter-|imported-value|ssm-parameter|output-of-a-stack-outside-this-app|arn-|bucket-outside-this-app)/;
 
 interface Leaf {
   readonly path: string;
@@ -46,10 +47,11 @@ function isIntrinsic(value: object): boolean {
 function leaves(value: unknown, path: string, key: string, out: Leaf[]): Leaf[] {
   if (value === null || value === undefined) return out;
   if (Array.isArray(value)) {
-    value.forEach((v, i) => leaves(v, path ? `${path}.${i}` : String(i), key, out));
+    for (const [i, v] of value.entries()) leaves(v, path ? `${path}.${i}` : String(i), key, out);
   } else if (typeof value === 'object' && !isIntrinsic(value)) {
     const record = value as Record<string, unknown>;
-    const pairKey = typeof record.Key === 'string' ? record.Key : typeof record.Name === 'string' ? record.Name : undefined;
+    const pairKey =
+      typeof record.Key === 'string' ? record.Key : typeof record.Name === 'string' ? record.Name : undefined;
     for (const [k, v] of Object.entries(record)) {
       if (GRANTS.has(k)) continue;
       const named = pairKey !== undefined && k === 'Value' ? pairKey : k;
@@ -85,7 +87,9 @@ export function destinationProvable(covers: Readonly<Record<string, readonly str
       if (INERT_TYPES.has(type)) return NagRuleCompliance.NOT_APPLICABLE;
       const markets = personalMarkets(policy, node);
       if (markets.length === 0) return NagRuleCompliance.NOT_APPLICABLE;
-      const claimed = (covers[type] ?? []).map((p) => new RegExp(`^${p.replace(/\./g, '\\.').replace(/\*/g, '\\d+')}(\\.|$)`));
+      const claimed = (covers[type] ?? []).map(
+        (p) => new RegExp(`^${p.replace(/\./g, '\\.').replace(/\*/g, '\\d+')}(\\.|$)`),
+      );
       const stack = Stack.of(node);
       const findings = leaves(deployedProperties(node), '', '', [])
         .filter((leaf) => !claimed.some((c) => c.test(leaf.path)) && !allowlisted(type, leaf.path))

@@ -51,10 +51,14 @@ export const DmsTableMappingScoped: ResidencyRule = {
       try {
         mappings = JSON.parse(raw);
       } catch {
-        return policy.markets.filter((m) => m !== REST_OF_WORLD).map((m) => policy.finding(m, 'unprovable:unreadable-table-mappings', 'replicated-to'));
+        return policy.markets
+          .filter((m) => m !== REST_OF_WORLD)
+          .map((m) => policy.finding(m, 'unprovable:unreadable-table-mappings', 'replicated-to'));
       }
     } else if (typeof raw !== 'object' || raw === null) {
-      return policy.markets.filter((m) => m !== REST_OF_WORLD).map((m) => policy.finding(m, 'unprovable:table-mappings-built-from-tokens', 'replicated-to'));
+      return policy.markets
+        .filter((m) => m !== REST_OF_WORLD)
+        .map((m) => policy.finding(m, 'unprovable:table-mappings-built-from-tokens', 'replicated-to'));
     }
     const column = policy.plan.platform.legacy.database.marketColumn;
     const region = policy.regionOf(node);
@@ -65,7 +69,8 @@ export const DmsTableMappingScoped: ResidencyRule = {
         const locator = dig(rule, 'object-locator');
         const exact = isExactDmsName(dig(locator, 'schema-name')) && isExactDmsName(dig(locator, 'table-name'));
         // https://docs.aws.amazon.com/dms/latest/userguide/CHAP_Tasks.CustomizingTasks.Filters.html
-        const unfiltered = dig(rule, 'rule-action') !== 'include' ? 'explicit-selection' : exact ? undefined : 'wildcard-table';
+        const unfiltered =
+          dig(rule, 'rule-action') !== 'include' ? 'explicit-selection' : exact ? undefined : 'wildcard-table';
         const markets = unfiltered ? policy.markets : filteredMarkets(policy, rule, column);
         const via = `rule-${id}${unfiltered ? `-${unfiltered}-filters-not-applied` : ''}`;
         return markets

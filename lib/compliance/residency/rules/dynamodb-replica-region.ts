@@ -19,14 +19,24 @@ export const DynamoDbReplicaRegion = flowRule({
           { value: dig(item, 'Region'), via: `${path}.Region` },
           ...(dig(item, 'KinesisStreamSpecification') === undefined
             ? []
-            : [{ value: dig(item, 'KinesisStreamSpecification', 'StreamArn'), via: `${path}.KinesisStreamSpecification.StreamArn` }]),
+            : [
+                {
+                  value: dig(item, 'KinesisStreamSpecification', 'StreamArn'),
+                  via: `${path}.KinesisStreamSpecification.StreamArn`,
+                },
+              ]),
         ]);
       case 'Custom::DynamoDBReplica':
         return [{ value: props.Region, via: 'Region' }];
       default:
         return props.KinesisStreamSpecification === undefined
           ? []
-          : [{ value: dig(props, 'KinesisStreamSpecification', 'StreamArn'), via: 'KinesisStreamSpecification.StreamArn' }];
+          : [
+              {
+                value: dig(props, 'KinesisStreamSpecification', 'StreamArn'),
+                via: 'KinesisStreamSpecification.StreamArn',
+              },
+            ];
     }
   },
 });

@@ -27,11 +27,18 @@ export const EventBridgeTarget = flowRule({
         return [{ value: props.Target, via: 'Target' }];
       case 'AWS::Events::ApiDestination':
         return [
-          { value: props.InvocationEndpoint, via: 'InvocationEndpoint', whereabouts: [{ kind: 'unprovable', why: 'endpoint-outside-aws' }] },
+          {
+            value: props.InvocationEndpoint,
+            via: 'InvocationEndpoint',
+            whereabouts: [{ kind: 'unprovable', why: 'endpoint-outside-aws' }],
+          },
         ];
       case 'AWS::Events::Endpoint':
         return [
-          ...each(props.EventBuses, 'EventBuses').map(({ item, path }) => ({ value: dig(item, 'EventBusArn'), via: `${path}.EventBusArn` })),
+          ...each(props.EventBuses, 'EventBuses').map(({ item, path }) => ({
+            value: dig(item, 'EventBusArn'),
+            via: `${path}.EventBusArn`,
+          })),
           {
             value: dig(props, 'RoutingConfig', 'FailoverConfig', 'Secondary', 'Route'),
             via: 'RoutingConfig.FailoverConfig.Secondary.Route',

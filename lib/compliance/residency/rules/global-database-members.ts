@@ -24,7 +24,11 @@ const GROUPS = new Set([
 interface Group {
   readonly keys: readonly string[];
   /** `placeOnly`: a member named by region alone (an ElastiCache member's region), not a store to read. */
-  readonly members: { readonly whereabouts: Whereabouts; readonly resource?: CfnResource; readonly placeOnly?: boolean }[];
+  readonly members: {
+    readonly whereabouts: Whereabouts;
+    readonly resource?: CfnResource;
+    readonly placeOnly?: boolean;
+  }[];
 }
 
 const groupsByRoot = new WeakMap<IConstruct, Group[]>();
@@ -58,12 +62,16 @@ function groupsIn(root: IConstruct): Group[] {
       );
       for (const m of (props.Members as unknown[] | undefined) ?? []) {
         const region = dig(m, 'ReplicationGroupRegion');
-        if (region !== undefined) members.push(...locate(stack, region).map((w) => ({ whereabouts: w, placeOnly: true })));
+        if (region !== undefined)
+          members.push(...locate(stack, region).map((w) => ({ whereabouts: w, placeOnly: true })));
       }
       const joiners = resources.filter(
-        (r) => JOINERS[r.cfnResourceType] && keys.includes(keyOf(Stack.of(r), deployedProperties(r)[JOINERS[r.cfnResourceType]]) ?? ''),
+        (r) =>
+          JOINERS[r.cfnResourceType] &&
+          keys.includes(keyOf(Stack.of(r), deployedProperties(r)[JOINERS[r.cfnResourceType]]) ?? ''),
       );
-      for (const joiner of joiners) members.push({ whereabouts: { kind: 'region', region: Stack.of(joiner).region }, resource: joiner });
+      for (const joiner of joiners)
+        members.push({ whereabouts: { kind: 'region', region: Stack.of(joiner).region }, resource: joiner });
       return { keys, members };
     });
   groupsByRoot.set(root, groups);
@@ -71,7 +79,11 @@ function groupsIn(root: IConstruct): Group[] {
 }
 
 function findings(policy: ResidencyPolicy, markets: readonly string[], group: Group): string[] {
-  return policy.disallowedAt(markets, group.members.map((m) => m.whereabouts), 'global-member-in');
+  return policy.disallowedAt(
+    markets,
+    group.members.map((m) => m.whereabouts),
+    'global-member-in',
+  );
 }
 
 /** A global database or cache spans only regions every market of every member allows. */
@@ -82,7 +94,9 @@ export const GlobalDatabaseMembers: ResidencyRule = {
     "A global database replicates its storage to every member region, whichever way a member joins: by the cluster's global identifier, or as the source a global cluster attaches. Every member must be in a region every market of every member allows; a global identifier whose group is not in this app cannot be proven and is a finding.",
   covers: {
     ...Object.fromEntries(Object.entries(JOINERS).map(([type, key]) => [type, [key]])),
-    ...Object.fromEntries([...GROUPS].map((type) => [type, ['SourceDBClusterIdentifier', 'Members', 'GlobalClusterIdentifier']])),
+    ...Object.fromEntries(
+      [...GROUPS].map((type) => [type, ['SourceDBClusterIdentifier', 'Members', 'GlobalClusterIdentifier']]),
+    ),
   },
   check(policy, node) {
     const type = node.cfnResourceType;
@@ -96,7 +110,11 @@ export const GlobalDatabaseMembers: ResidencyRule = {
       const group = key === undefined ? undefined : groups.find((g) => g.keys.includes(key));
       const found = group
         ? findings(policy, markets, group)
-        : policy.disallowedAt(markets, [{ kind: 'unprovable', why: 'global-group-outside-this-app' }], 'global-member-in');
+        : policy.disallowedAt(
+            markets,
+            [{ kind: 'unprovable', why: 'global-group-outside-this-app' }],
+            'global-member-in',
+          );
       return found.length ? [...new Set(found)] : NagRuleCompliance.COMPLIANT;
     }
     if (!GROUPS.has(type)) return NagRuleCompliance.NOT_APPLICABLE;
@@ -107,7 +125,15 @@ export const GlobalDatabaseMembers: ResidencyRule = {
     for (const member of group.members) {
       if (member.resource) for (const m of personalMarkets(policy, member.resource)) markets.add(m);
       else if (!member.placeOnly && member.whereabouts.kind === 'region')
-        return [...new Set(policy.disallowedAt([...markets], [{ kind: 'unprovable', why: 'member-outside-this-app' }], 'global-member-in'))];
+        return [
+          ...new Set(
+            policy.disallowedAt(
+              [...markets],
+              [{ kind: 'unprovable', why: 'member-outside-this-app' }],
+              'global-member-in',
+            ),
+          ),
+        ];
     }
     const found = findings(policy, [...markets], group);
     return found.length ? [...new Set(found)] : NagRuleCompliance.COMPLIANT;

@@ -27,13 +27,21 @@ export const LogSubscriptionDestination = flowRule({
         if (props.PolicyType !== 'SUBSCRIPTION_FILTER_POLICY') return [];
         const document = props.PolicyDocument;
         if (typeof document !== 'string') {
-          return [{ value: document, via: 'PolicyDocument', whereabouts: [{ kind: 'unprovable', why: 'policy-built-from-tokens' }] }];
+          return [
+            {
+              value: document,
+              via: 'PolicyDocument',
+              whereabouts: [{ kind: 'unprovable', why: 'policy-built-from-tokens' }],
+            },
+          ];
         }
         let policy: unknown;
         try {
           policy = JSON.parse(document);
         } catch {
-          return [{ value: document, via: 'PolicyDocument', whereabouts: [{ kind: 'unprovable', why: 'unreadable-policy' }] }];
+          return [
+            { value: document, via: 'PolicyDocument', whereabouts: [{ kind: 'unprovable', why: 'unreadable-policy' }] },
+          ];
         }
         return [{ value: dig(policy, 'DestinationArn'), via: 'PolicyDocument.DestinationArn' }];
       }

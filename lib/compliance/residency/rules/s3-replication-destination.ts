@@ -1,4 +1,4 @@
-import { flowRule, dig, each } from './residency-rule';
+import { dig, each, flowRule } from './residency-rule';
 
 /** Replication, inventory and analytics exports copy a bucket's data only into regions its markets allow. */
 export const S3ReplicationDestination = flowRule({
@@ -8,13 +8,20 @@ export const S3ReplicationDestination = flowRule({
     'Replication makes a full copy elsewhere, and inventory and analytics exports list object keys, which hold user IDs. Point every destination at a bucket of this app in a region each market allows (a Ref or ARN the pack can place).',
   how: 'replicated-to',
   covers: {
-    'AWS::S3::Bucket': ['ReplicationConfiguration', 'InventoryConfigurations', 'AnalyticsConfigurations', 'LoggingConfiguration'],
+    'AWS::S3::Bucket': [
+      'ReplicationConfiguration',
+      'InventoryConfigurations',
+      'AnalyticsConfigurations',
+      'LoggingConfiguration',
+    ],
   },
   flows: (props, node, policy) => [
-    ...each(dig(props, 'ReplicationConfiguration', 'Rules'), 'ReplicationConfiguration.Rules').map(({ item, path }) => ({
-      value: dig(item, 'Destination', 'Bucket'),
-      via: `${path}.Destination.Bucket`,
-    })),
+    ...each(dig(props, 'ReplicationConfiguration', 'Rules'), 'ReplicationConfiguration.Rules').map(
+      ({ item, path }) => ({
+        value: dig(item, 'Destination', 'Bucket'),
+        via: `${path}.Destination.Bucket`,
+      }),
+    ),
     ...each(props.InventoryConfigurations, 'InventoryConfigurations').map(({ item, path }) => ({
       value: dig(item, 'Destination', 'BucketArn'),
       via: `${path}.Destination.BucketArn`,

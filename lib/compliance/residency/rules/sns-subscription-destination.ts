@@ -6,7 +6,11 @@ const ARN_PROTOCOLS = new Set(['sqs', 'lambda', 'firehose']);
 function subscriptionFlow(protocol: unknown, endpoint: unknown, via: string): Flow {
   if (typeof protocol === 'string' && ARN_PROTOCOLS.has(protocol)) return { value: endpoint, via };
   // E-mail, SMS, HTTP(S) and mobile push deliver outside AWS, where no region can be proven.
-  return { value: endpoint, via, whereabouts: [{ kind: 'unprovable', why: `delivered-by-${String(protocol)}-outside-aws` }] };
+  return {
+    value: endpoint,
+    via,
+    whereabouts: [{ kind: 'unprovable', why: `delivered-by-${String(protocol)}-outside-aws` }],
+  };
 }
 
 /** Topics deliver messages only into regions their markets allow. */
