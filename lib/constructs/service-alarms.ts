@@ -6,8 +6,8 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IDatabaseCluster } from 'aws-cdk-lib/aws-rds';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
-import { declareResidency, NO_PERSONAL_DATA } from '../compliance/residency/residency-declaration';
 import { Construct } from 'constructs';
+import { declareResidency, NO_PERSONAL_DATA } from '../compliance/residency/residency-declaration';
 import type { WebService } from './web-service';
 
 /** Props for {@link ServiceAlarms}. */
