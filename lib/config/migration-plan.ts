@@ -222,14 +222,15 @@ export class MigrationPlan {
   }
 
   /**
-   * Who a phase's CDN serves. CloudFront logs every viewer's IP into the bucket at
-   * `edge.logLocation`, so markets that do not allow that location are refused at the edge
-   * (`blocked`; they keep using the legacy site) and everyone else is logged there (`viewers`).
+   * Who a phase's CDN serves: every market and the rest of the world (`viewers`), less the
+   * markets the phase lists in `edge.blockedMarkets` (`blocked`; refused at the edge, they keep
+   * using the legacy site). Nothing is blocked implicitly: CloudFront logs every viewer's IP at
+   * `edge.logLocation`, and `loadPlan` rejects a plan whose viewers do not all allow it, so moving
+   * the logs or adding a market never cuts a market off as a side effect.
    */
   public cdnAudience(phase: PhaseConfig): { readonly viewers: string[]; readonly blocked: string[] } {
-    const logLocation = phase.edge?.logLocation;
+    const blocked = [...(phase.edge?.blockedMarkets ?? [])];
     const markets = [...this.platform.markets.map((m) => m.code), REST_OF_WORLD];
-    const blocked = logLocation ? markets.filter((m) => !this.isAllowed(m, logLocation)) : [];
     return { viewers: markets.filter((m) => !blocked.includes(m)), blocked };
   }
 }

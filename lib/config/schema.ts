@@ -66,7 +66,9 @@ export const LegacySchema = z.strictObject({
     marketColumn: z
       .string()
       .regex(/^[a-zA-Z_][a-zA-Z0-9_]{0,62}$/, 'a column name')
-      .describe('The column every replicated table has, holding the ISO code of the market a row belongs to.'),
+      .describe(
+        'The column every replicated table has, holding the ISO code of the market a row belongs to. Never updated after a row is created: DMS filters only immutable columns reliably, so a user who changes market is moved with a delete and an insert.',
+      ),
   }),
 });
 
@@ -119,6 +121,23 @@ export const ServiceSchema = z.strictObject({
         .regex(/^[a-zA-Z_][a-zA-Z0-9_]{0,62}$/, 'a schema name')
         .optional()
         .describe("The legacy schema this service's data comes from. Default: no replication."),
+      // Plain identifiers only: DMS applies row filters only to tables selected by exact name, and
+      // reads %, _ and [...] in a name as wildcards. The `_` of a valid name is escaped on output.
+      // https://docs.aws.amazon.com/dms/latest/userguide/CHAP_Tasks.CustomizingTasks.Filters.html
+      legacyTables: z
+        .array(
+          z
+            .string()
+            .regex(
+              /^[a-zA-Z_][a-zA-Z0-9_]{0,62}$/,
+              'a table name such as "order_items" (letters, digits, underscores; no DMS wildcards % [ ])',
+            ),
+        )
+        .min(1)
+        .optional()
+        .describe(
+          'The tables of legacySchema to replicate, each by its exact name and each with the legacy market column. Required with legacySchema.',
+        ),
     })
     .optional()
     .describe('An Aurora PostgreSQL Serverless v2 cluster for this service. Default: none.'),
@@ -183,6 +202,22 @@ export const PhaseSchema = z
         hostname: z.string().regex(/^[a-z0-9-]{1,63}$/, 'one DNS label such as "www"'),
         apiService: z.string().describe('The service whose regional name receives /api/*.'),
         logLocation: id('location id').describe('The AWS location that keeps CloudFront access logs (they hold IPs).'),
+        // Country codes only, never "*": CloudFront's geo restriction names countries, and the rest
+        // of the world has no residency constraint, so it never has to be refused for where the
+        // logs are. Refusing every undeclared country would be a business decision, not residency.
+        blockedMarkets: z
+          .array(
+            z
+              .string()
+              .regex(
+                /^[A-Z]{2}$/,
+                'a declared market code such as "CN" (not "*": the rest of the world may be logged anywhere)',
+              ),
+          )
+          .default([])
+          .describe(
+            'Markets the CDN refuses; they keep using the legacy site. Every market that does not allow logLocation must be listed: nothing is blocked implicitly. Default: none.',
+          ),
       })
       .optional()
       .describe('Static pages behind CloudFront. Default: no CDN in this phase.'),

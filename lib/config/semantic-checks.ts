@@ -1,7 +1,7 @@
 import { AWS_REGION_COUNTRIES, isKnownAwsRegion } from './aws-regions';
 import { MigrationPlan } from './migration-plan';
 import { describeValue, type PlanIssue } from './plan-error';
-import { type PhaseConfig, type PlatformConfig, REST_OF_WORLD } from './schema';
+import { type PhaseConfig, type PlatformConfig, REST_OF_WORLD, type ServiceConfig } from './schema';
 import { expectedOneOf } from './suggest';
 
 /** A phase file that passed the schema. */
@@ -129,6 +129,7 @@ function checkPlatform(file: string, platform: PlatformConfig, report: Report): 
         `${service.database.minCapacityAcu} ACU is above maxCapacityAcu ${service.database.maxCapacityAcu}, expected min <= max`,
       );
     }
+    checkLegacyTables(file, i, service, report);
     // Fargate's valid CPU/memory pairs: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html
     const range: Record<number, [number, number]> = {
       256: [512, 2048],
@@ -146,6 +147,36 @@ function checkPlatform(file: string, platform: PlatformConfig, report: Report): 
       );
     }
   });
+}
+
+/**
+ * Replication selects each table by its exact name: DMS applies a row filter (here, the market
+ * column) only to tables named exactly, so a schema copied by wildcard would carry every market's
+ * rows, China's included.
+ * https://docs.aws.amazon.com/dms/latest/userguide/CHAP_Tasks.CustomizingTasks.Filters.html
+ */
+function checkLegacyTables(file: string, i: number, service: ServiceConfig, report: Report): void {
+  const database = service.database;
+  if (!database) return;
+  const path = ['services', i, 'database', 'legacyTables'];
+  if (database.legacySchema && !database.legacyTables) {
+    report(
+      file,
+      path,
+      `missing while legacySchema ${describeValue(database.legacySchema)} is set, expected the exact names of the tables to replicate (DMS filters rows by market only in tables selected by exact name)`,
+    );
+  }
+  if (!database.legacySchema && database.legacyTables) {
+    report(
+      file,
+      path,
+      'listed without legacySchema, expected legacySchema naming the schema these tables are in (or no legacyTables)',
+    );
+  }
+  const tables = database.legacyTables ?? [];
+  for (const j of duplicates(tables, (t) => t)) {
+    report(file, [...path, j], `table ${describeValue(tables[j])} listed twice, expected each once`);
+  }
 }
 
 function checkPhaseOrder(phases: readonly ParsedPhase[], report: Report): void {
@@ -275,7 +306,52 @@ function checkPhase(file: string, phase: PhaseConfig, platform: PlatformConfig, 
         ['edge', 'logLocation'],
         `${describeValue(phase.edge.logLocation)} is not an AWS location of this phase (its data stack keeps the logs), ${expectedOneOf(phase.edge.logLocation, own)}`,
       );
+    } else {
+      checkCdnAudience(file, phase.edge, own, platform, report);
     }
+  }
+}
+
+/**
+ * CloudFront logs every viewer's IP address into the bucket at `edge.logLocation`. A market that
+ * does not allow that location must be refused at the edge, and the plan says so in
+ * `edge.blockedMarkets`: a market is never blocked as a side effect of moving the logs or adding
+ * a market. The rest of the world (`*`) has no residency constraint, so it never needs listing.
+ * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/AccessLogs.html
+ */
+function checkCdnAudience(
+  file: string,
+  edge: NonNullable<PhaseConfig['edge']>,
+  ownAwsLocations: readonly string[],
+  platform: PlatformConfig,
+  report: Report,
+): void {
+  const marketCodes = platform.markets.map((m) => m.code);
+  const blocked = edge.blockedMarkets;
+  blocked.forEach((code, j) => {
+    if (!marketCodes.includes(code)) {
+      report(
+        file,
+        ['edge', 'blockedMarkets', j],
+        `unknown market ${describeValue(code)}, ${expectedOneOf(code, marketCodes)}`,
+      );
+    }
+  });
+  for (const j of duplicates(blocked, (b) => b)) {
+    report(file, ['edge', 'blockedMarkets', j], `market ${describeValue(blocked[j])} listed twice, expected each once`);
+  }
+
+  const viewers = platform.markets.filter((m) => !blocked.includes(m.code));
+  const logLocation = edge.logLocation;
+  const everyViewerAllows = ownAwsLocations.filter((l) => viewers.every((m) => m.allowedLocations.includes(l)));
+  for (const market of viewers) {
+    if (market.allowedLocations.includes(logLocation)) continue;
+    const code = market.code;
+    report(
+      file,
+      ['edge', 'blockedMarkets'],
+      `market ${describeValue(code)} does not allow ${describeValue(logLocation)}, where edge.logLocation keeps the CDN's logs of viewer IPs, and is not blocked; expected one of: add ${describeValue(logLocation)} to ${code}'s allowedLocations, move edge.logLocation to a location every viewer market allows (in this phase: ${everyViewerAllows.length ? everyViewerAllows.join(', ') : 'none'}), or list ${code} in edge.blockedMarkets (it then keeps using the legacy site)`,
+    );
   }
 }
 

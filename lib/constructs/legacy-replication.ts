@@ -25,8 +25,13 @@ export interface LegacyReplicationProps {
   /** Encrypts both credentials and the replication's storage. */
   readonly encryptionKey: IKey;
   readonly legacy: LegacyDatabase;
-  /** The legacy schema to copy. */
+  /** The legacy schema the tables are in. */
   readonly legacySchema: string;
+  /**
+   * The tables of `legacySchema` to copy, each by its exact name (DMS applies the market filter
+   * only to tables selected by exact name).
+   */
+  readonly legacyTables: readonly string[];
   /** The Aurora cluster that receives the rows. */
   readonly target: rds.DatabaseCluster;
   /** The port the target cluster listens on (a literal, so reviewers and rules can read the rule). */
@@ -145,6 +150,7 @@ export class LegacyReplication extends Construct {
       },
       tableMappings: marketScopedTableMappings({
         schema: props.legacySchema,
+        tables: props.legacyTables,
         marketColumn: props.legacy.marketColumn,
         markets: props.markets,
         declaredMarkets: props.declaredMarkets,

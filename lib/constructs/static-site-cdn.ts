@@ -29,8 +29,8 @@ export interface StaticSiteCdnProps {
   /** The regional API name that `/api/*` goes to, uncached, over HTTPS. */
   readonly apiDomainName: string;
   /**
-   * Countries the distribution refuses (ISO codes): markets whose rules forbid where the
-   * CDN logs are kept. They keep using the legacy site.
+   * Countries the distribution refuses (ISO codes), exactly as the plan lists them; they keep
+   * using the legacy site.
    * @default - none
    */
   readonly blockedCountries?: readonly string[];

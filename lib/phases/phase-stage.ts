@@ -36,6 +36,8 @@ export class PhaseStage extends Stage {
     const name = (tier: Parameters<typeof stackName>[0]['tier'], location: string) =>
       stackName({ phase: phase.phase, workload: phase.workload, tier, location });
     const dataByLocation = new Map<string, DataStack>();
+    // The CDN's viewers are every market less the plan's explicit edge.blockedMarkets.
+    const cdnAudience = plan.cdnAudience(phase);
 
     const servicesAt = (locationId: string): RegionalService[] =>
       phase.services.map((service) => {
@@ -83,7 +85,7 @@ export class PhaseStage extends Stage {
       declareResidency(data, { markets: site.markets, location: location.id });
       if (data.cdnLogsBucket) {
         // CloudFront logs hold the IPs of every market the CDN serves, not only this site's.
-        declareResidency(data.cdnLogsBucket, { markets: plan.cdnAudience(phase).viewers });
+        declareResidency(data.cdnLogsBucket, { markets: cdnAudience.viewers });
       }
       dataByLocation.set(location.id, data);
 
@@ -137,7 +139,7 @@ export class PhaseStage extends Stage {
         hostname: phase.edge.hostname,
         apiService: phase.edge.apiService,
         cdnLogs: { bucketName: cdnLogBucketName(phase.phase, account, logRegion), region: logRegion },
-        blockedCountries: plan.cdnAudience(phase).blocked,
+        blockedCountries: cdnAudience.blocked,
       });
       declareResidency(edge, {
         markets: NO_PERSONAL_DATA,

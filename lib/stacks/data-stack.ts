@@ -25,9 +25,9 @@ export interface DataStackProps extends StackProps {
    */
   readonly legacyVpn?: VpnPeer;
   /**
-   * Continuous replication from the legacy database into service databases, limited to rows of
-   * the given markets per service (`*`: rows of no declared market). A service with no markets
-   * listed gets no replication.
+   * Continuous replication from the legacy database into service databases: each service's
+   * `database.legacyTables`, limited to rows of the given markets per service (`*`: rows of no
+   * declared market). A service with no markets listed gets no replication.
    * @default - no replication
    */
   readonly replication?: {
@@ -138,6 +138,8 @@ export class DataStack extends Stack {
             encryptionKey: this.dataKey,
             legacy: props.replication.legacy,
             legacySchema: service.database.legacySchema,
+            // The plan requires tables with a schema; none here fails early in the table mappings.
+            legacyTables: service.database.legacyTables ?? [],
             target: store.cluster,
             targetPort: RelationalStore.PORT,
             targetDatabaseName: service.name,

@@ -17,7 +17,10 @@ export interface EdgeStackProps extends StackProps {
   readonly apiService: string;
   /** Name and region of the bucket (in a data stack elsewhere) that keeps CloudFront logs. */
   readonly cdnLogs: { readonly bucketName: string; readonly region: string };
-  /** Countries refused at the edge because the CDN logs may not hold their users' IPs. */
+  /**
+   * Countries refused at the edge (the plan's `edge.blockedMarkets`): every market that does not
+   * allow the location of the CDN logs, which hold viewer IPs, and any the plan blocks by decision.
+   */
   readonly blockedCountries: readonly string[];
 }
 

@@ -166,7 +166,11 @@ describe('loadPlan', () => {
     ],
     [
       'a partial cutover for a market whose data may not stay on legacy',
-      [set(PLATFORM, ['markets', 1, 'allowedLocations'], ['ap-southeast-1']), set(P2, ['cutoverPercent'], 60)],
+      [
+        // us-west-1 stays allowed so that phase 1's CDN may still log Singapore's viewers
+        set(PLATFORM, ['markets', 1, 'allowedLocations'], ['ap-southeast-1', 'us-west-1']),
+        set(P2, ['cutoverPercent'], 60),
+      ],
       /^phases\/phase-2\.yaml:\d+: cutoverPercent: market "SG" would keep 40% of its accounts traffic on bj-legacy/,
     ],
     [
@@ -209,11 +213,86 @@ describe('loadPlan', () => {
       ],
       /^phases\/phase-3\.yaml:\d+: locations\[1\]\.markets: "us-west-1" already serves "\*" for shop in phase 1/,
     ],
+    [
+      'a legacy schema with no tables listed',
+      [{ file: PLATFORM, edit: (doc: Doc) => doc.deleteIn(['services', 0, 'database', 'legacyTables']) }],
+      /^phases\/platform\.yaml:\d+: services\[0\]\.database\.legacyTables: missing while legacySchema "shop" is set, expected the exact names of the tables/,
+    ],
+    [
+      'an empty list of legacy tables',
+      [set(PLATFORM, ['services', 1, 'database', 'legacyTables'], [])],
+      /^phases\/platform\.yaml:\d+: services\[1\]\.database\.legacyTables: got \[\], expected .*1/,
+    ],
+    [
+      'legacy tables with no legacy schema',
+      [{ file: PLATFORM, edit: (doc: Doc) => doc.deleteIn(['services', 2, 'database', 'legacySchema']) }],
+      /^phases\/platform\.yaml:\d+: services\[2\]\.database\.legacyTables: listed without legacySchema, expected legacySchema/,
+    ],
+    [
+      'a wildcard legacy table (DMS ignores market filters on wildcard tables)',
+      [set(PLATFORM, ['services', 0, 'database', 'legacyTables', 0], 'order%')],
+      /^phases\/platform\.yaml:\d+: services\[0\]\.database\.legacyTables\[0\]: got "order%", expected a table name .*no DMS wildcards/,
+    ],
+    [
+      'a legacy table named with a DMS character set',
+      [set(PLATFORM, ['services', 3, 'database', 'legacyTables', 1], 'photo[s]')],
+      /^phases\/platform\.yaml:\d+: services\[3\]\.database\.legacyTables\[1\]: got "photo\[s\]", expected a table name/,
+    ],
+    [
+      'a legacy table listed twice',
+      [add(PLATFORM, ['services', 0, 'database', 'legacyTables'], 'orders')],
+      /^phases\/platform\.yaml:\d+: services\[0\]\.database\.legacyTables\[4\]: table "orders" listed twice, expected each once/,
+    ],
+    [
+      "the README's Vietnam recipe without deciding what the CDN does with Vietnam",
+      [
+        add(PLATFORM, ['markets'], { code: 'VN', name: 'Vietnam', allowedLocations: ['ap-southeast-1', 'bj-legacy'] }),
+        add(P1, ['locations', 1, 'markets'], 'VN'),
+      ],
+      /^phases\/phase-1\.yaml:\d+: edge\.blockedMarkets: market "VN" does not allow "us-west-1", where edge\.logLocation keeps the CDN's logs of viewer IPs, and is not blocked; expected one of: add "us-west-1" to VN's allowedLocations, move edge\.logLocation .*, or list VN in edge\.blockedMarkets/,
+    ],
+    [
+      'CDN logs moved where a viewer market may not be logged',
+      [set(P1, ['edge', 'logLocation'], 'ap-southeast-1')],
+      /^phases\/phase-1\.yaml:\d+: edge\.blockedMarkets: market "US" does not allow "ap-southeast-1".*list US in edge\.blockedMarkets/,
+    ],
+    [
+      'a market that may not be logged where the CDN logs are, unblocked',
+      [set(P1, ['edge', 'blockedMarkets'], ['RU'])],
+      /^phases\/phase-1\.yaml:\d+: edge\.blockedMarkets: market "CN" does not allow "us-west-1"/,
+    ],
+    [
+      'an unknown market blocked at the CDN',
+      [add(P1, ['edge', 'blockedMarkets'], 'CM')],
+      /^phases\/phase-1\.yaml:\d+: edge\.blockedMarkets\[2\]: unknown market "CM".*did you mean "CN"\?/,
+    ],
+    [
+      'a market blocked twice at the CDN',
+      [add(P1, ['edge', 'blockedMarkets'], 'CN')],
+      /^phases\/phase-1\.yaml:\d+: edge\.blockedMarkets\[2\]: market "CN" listed twice, expected each once/,
+    ],
+    [
+      'the rest of the world blocked at the CDN',
+      [add(P1, ['edge', 'blockedMarkets'], '*')],
+      /^phases\/phase-1\.yaml:\d+: edge\.blockedMarkets\[2\]: got "\*", expected a declared market code such as "CN" \(not "\*"/,
+    ],
   ])('fails if the plan has %s', (_name, mutations, expected) => {
     // WHEN
     const found = problems(...mutations);
     // THEN the problem is reported with file, line and path
     expect(found).toEqual(expect.arrayContaining([expect.stringMatching(expected)]));
+  });
+
+  test("the README's Vietnam recipe loads once the phase decides: VN blocked at the CDN", () => {
+    // GIVEN Vietnam allowed only in Singapore and Beijing, served from Singapore in phase 1
+    const found = problems(
+      add(PLATFORM, ['markets'], { code: 'VN', name: 'Vietnam', allowedLocations: ['ap-southeast-1', 'bj-legacy'] }),
+      add(P1, ['locations', 1, 'markets'], 'VN'),
+      // WHEN phase 1 lists VN with the markets its CDN refuses
+      add(P1, ['edge', 'blockedMarkets'], 'VN'),
+    );
+    // THEN the plan loads
+    expect(found).toEqual([]);
   });
 
   test('reports every problem at once, across files', () => {

@@ -54,14 +54,26 @@ describe('MigrationPlan.routes', () => {
     ]);
   });
 
-  test('the CDN refuses markets that may not be logged where its logs are kept, and logs everyone else there', () => {
-    // phase 1 keeps CDN logs in us-west-1: China allows only Beijing, Russia nowhere yet
+  test('the CDN refuses exactly the markets phase 1 lists in edge.blockedMarkets, and logs everyone else', () => {
+    // phase 1 blocks CN (allowed only in Beijing) and RU (nowhere yet); its logs are in us-west-1
     expect(plan.cdnAudience(plan.phase(1))).toEqual({
       blocked: ['CN', 'RU'],
       viewers: ['US', 'SG', 'HK', 'TW', 'MY', 'ID', 'PH', 'IN', 'BR', '*'],
     });
     // a phase without a CDN refuses nobody
     expect(plan.cdnAudience(plan.phase(2)).blocked).toEqual([]);
+  });
+
+  test('blocking a market that could be logged is an explicit decision the plan keeps', () => {
+    // GIVEN phase 1 also refuses Brazil, which allows us-west-1
+    const withBrazil = planWith({
+      file: 'phases/phase-1.yaml',
+      edit: (t) => t.replace('  blockedMarkets:\n', '  blockedMarkets:\n    - BR\n'),
+    });
+    // THEN Brazil is refused and no longer logged
+    const audience = withBrazil.cdnAudience(withBrazil.phase(1));
+    expect(audience.blocked).toEqual(['BR', 'CN', 'RU']);
+    expect(audience.viewers).not.toContain('BR');
   });
 
   test.each([

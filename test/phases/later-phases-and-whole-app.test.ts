@@ -165,7 +165,11 @@ describe('Data residency of the whole app', () => {
     }
     // Every declaration of "no personal data" is listed with its reason, for reviewers.
     expect(noPersonalData.map((d) => d.path)).toEqual(
-      expect.arrayContaining(['Phase1/Edge-us-east-1', 'Phase3/Site-br-sao-paulo', 'Phase1/Service-us-west-1/Alarms/Topic']),
+      expect.arrayContaining([
+        'Phase1/Edge-us-east-1',
+        'Phase3/Site-br-sao-paulo',
+        'Phase1/Service-us-west-1/Alarms/Topic',
+      ]),
     );
     for (const d of noPersonalData) expect(d.reason.length).toBeGreaterThan(20);
   });

@@ -94,37 +94,48 @@ describe('Phase 1 data stacks', () => {
     data().hasResourceProperties('AWS::EC2::CustomerGateway', { IpAddress: '203.0.113.10', BgpAsn: 65010 });
   });
 
-  test('the legacy database replicates continuously, only rows of the markets each region serves', () => {
-    data().hasResourceProperties('AWS::DMS::ReplicationConfig', {
-      ReplicationType: 'full-load-and-cdc',
-      ComputeConfig: Match.objectLike({ MultiAZ: true, KmsKeyId: Match.anyValue() }),
-      TableMappings: {
-        rules: Match.arrayWith([
-          Match.objectLike({
-            'rule-name': 'rows-of-markets-served-here',
-            filters: [
-              Match.objectLike({
-                'column-name': 'market_code',
-                'filter-conditions': [{ 'filter-operator': 'eq', value: 'US' }],
-              }),
-            ],
-          }),
-        ]),
-      },
-    });
-    const singapore = synth.template(1, 'Data-ap-southeast-1');
-    const mappings = Object.values(singapore.findResources('AWS::DMS::ReplicationConfig'))[0].Properties.TableMappings;
+  test('the legacy database replicates continuously, each plan table by exact name, only rows of the markets each region serves', () => {
+    const tablesOf = (template: ReturnType<typeof data>) => {
+      const config = Object.values(template.findResources('AWS::DMS::ReplicationConfig'))[0];
+      expect(config.Properties).toMatchObject({
+        ReplicationType: 'full-load-and-cdc',
+        ComputeConfig: { MultiAZ: true },
+      });
+      return config.Properties.TableMappings.rules as {
+        'object-locator': { 'table-name': string };
+        'rule-action': string;
+        filters: { 'filter-conditions': { 'filter-operator': string; value: string }[] }[];
+      }[];
+    };
+    const tables = synth.plan.service('shop').database?.legacyTables ?? [];
+    // California serves US and the rest of the world: every row whose market is served elsewhere is left out.
+    const california = tablesOf(data());
+    expect(california.map((r) => r['object-locator']['table-name'])).toEqual(
+      tables.map((t) => t.replaceAll('_', '[_]')),
+    );
+    for (const rule of california) {
+      expect(rule['rule-action']).toBe('include');
+      expect(rule.filters.flatMap((f) => f['filter-conditions'])).toEqual(
+        ['SG', 'HK', 'TW', 'MY', 'ID', 'PH', 'IN', 'BR', 'CN', 'RU'].map((value) => ({
+          'filter-operator': 'noteq',
+          value,
+        })),
+      );
+    }
     // Singapore serves no rest-of-world rows, and China's rows never leave Beijing.
-    expect(mappings.rules).toHaveLength(1);
-    expect(mappings.rules[0].filters[0]['filter-conditions'].map((c: { value: string }) => c.value)).toEqual([
-      'SG',
-      'HK',
-      'TW',
-      'MY',
-      'ID',
-      'PH',
-      'IN',
-    ]);
+    const singapore = synth.template(1, 'Data-ap-southeast-1');
+    for (const rule of tablesOf(singapore)) {
+      expect(rule.filters).toHaveLength(1);
+      expect(rule.filters[0]['filter-conditions'].map((c) => c.value)).toEqual([
+        'SG',
+        'HK',
+        'TW',
+        'MY',
+        'ID',
+        'PH',
+        'IN',
+      ]);
+    }
     // Both endpoints require TLS; passwords are Secrets Manager dynamic references, never text.
     for (const endpoint of Object.values(singapore.findResources('AWS::DMS::Endpoint'))) {
       expect(endpoint.Properties.SslMode).toBe('require');

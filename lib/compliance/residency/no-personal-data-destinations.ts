@@ -30,6 +30,11 @@ export const NO_PERSONAL_DATA_DESTINATIONS: readonly NoPersonalDataDestination[]
       "A DNS answer sends users' requests to the target the plan routes them to; where the target keeps data is checked on the target's own stack.",
   },
   {
+    type: 'AWS::CloudWatch::Dashboard',
+    path: /^DashboardBody\./,
+    reason: 'A dashboard widget reads metrics from the region it names to draw a graph; nothing is sent there.',
+  },
+  {
     type: 'AWS::Route53::HealthCheck',
     path: /^HealthCheckConfig\./,
     reason: 'Route 53 health checkers request a health path from their own regions; the request carries no user data.',
