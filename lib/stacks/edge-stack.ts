@@ -2,6 +2,7 @@ import { Annotations, Stack, type StackProps } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
+import { declareResidency, NO_PERSONAL_DATA } from '../compliance/residency/residency-declaration';
 import { RegionalKey } from '../constructs/regional-key';
 import { SecureBucket } from '../constructs/secure-bucket';
 import { StaticSiteCdn } from '../constructs/static-site-cdn';
@@ -55,6 +56,16 @@ export class EdgeStack extends Stack {
       cdnLogsBucket: s3.Bucket.fromBucketAttributes(this, 'CdnLogs', props.cdnLogs),
       apiDomainName: `${props.apiService}.${props.domainName}`,
       blockedCountries: props.blockedCountries,
+    });
+    // Each store here says itself why it holds no personal data; the stack's "none" does not vouch for it.
+    declareResidency(this.cdn.bucket, {
+      markets: NO_PERSONAL_DATA,
+      reason: 'The static pages the site publishes to everyone: no user data is ever written here.',
+    });
+    declareResidency(accessLogs, {
+      markets: NO_PERSONAL_DATA,
+      reason:
+        'Server access logs of the pages bucket, which only CloudFront reads through Origin Access Control: the requester is CloudFront, never a viewer.',
     });
   }
 }

@@ -7,7 +7,20 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { App, Aws, CfnParameter, CfnResource, Duration, Fn, PhysicalName, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import {
+  App,
+  Aws,
+  CfnMapping,
+  CfnParameter,
+  CfnResource,
+  CustomResource,
+  Duration,
+  Fn,
+  PhysicalName,
+  RemovalPolicy,
+  Stack,
+} from 'aws-cdk-lib';
+import * as athena from 'aws-cdk-lib/aws-athena';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as dms from 'aws-cdk-lib/aws-dms';
@@ -19,18 +32,22 @@ import * as efs from 'aws-cdk-lib/aws-efs';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as glue from 'aws-cdk-lib/aws-glue';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
+import * as redshift from 'aws-cdk-lib/aws-redshift';
 import * as route53resolver from 'aws-cdk-lib/aws-route53resolver';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { declareResidency } from '../../lib/compliance/residency/residency-declaration';
@@ -103,7 +120,7 @@ const CASES: [string, Build, string[]][] = [
       const bucket = new s3.CfnBucket(s.in('Phase1/Data-us-west-1'), 'CnReceipts');
       declareResidency(bucket, { markets: ['CN'] });
     },
-    ['DataStoreLocation'],
+    ['DataStoreLocation', 'DeclarationNarrowed'],
   ],
   [
     "personal data at the edge (a table in CloudFront's us-east-1 stack)",
@@ -763,7 +780,203 @@ const CASES: [string, Build, string[]][] = [
     },
     [],
   ],
+  // --- found by an adversarial review: destinations in names, text, lookups and reads ---------
+  [
+    'a function told the name of a bucket outside this app',
+    (s) => {
+      const scope = s.in('Phase1/Service-us-west-1');
+      fn(scope, 'NameExport', {
+        EXPORT_BUCKET: s3.Bucket.fromBucketName(scope, 'Partner', 'partner-exports').bucketName,
+      });
+    },
+    ['DestinationProvable'],
+  ],
+  [
+    'an Athena workgroup writing results to an S3 URI outside this app',
+    (s) =>
+      new athena.CfnWorkGroup(s.in('Phase1/Data-us-west-1'), 'Adhoc', {
+        name: 'adhoc',
+        workGroupConfiguration: { resultConfiguration: { outputLocation: 's3://analytics-results-eu/adhoc/' } },
+      }),
+    ['DestinationProvable'],
+  ],
+  [
+    'a Glue job whose arguments name an S3 path outside this app',
+    (s) =>
+      new glue.CfnJob(s.in('Phase1/Data-us-west-1'), 'Export', {
+        role: `arn:aws:iam::${ACCOUNT}:role/glue`,
+        command: { name: 'glueetl', scriptLocation: 's3://shop-scripts-111111111111-us-west-1/export.py' },
+        defaultArguments: { '--output_path': 's3://partner-exports/orders/' },
+      }),
+    ['DestinationProvable'],
+  ],
+  [
+    'a state machine invoking a function in Ireland',
+    (s) => {
+      const scope = s.in('Phase1/Service-us-west-1');
+      new sfn.StateMachine(scope, 'Enrich', {
+        definitionBody: sfn.DefinitionBody.fromChainable(
+          new tasks.LambdaInvoke(scope, 'Call', {
+            lambdaFunction: lambda.Function.fromFunctionArn(
+              scope,
+              'Far',
+              `arn:aws:lambda:eu-west-1:${ACCOUNT}:function:enrich`,
+            ),
+          }),
+        ),
+      });
+    },
+    ['DestinationProvable'],
+  ],
+  [
+    'S3 replication to a bucket ARN a custom resource looks up',
+    (s) => {
+      const scope = s.in('Phase1/Data-us-west-1');
+      const lookup = new CustomResource(scope, 'Resolve', {
+        serviceToken: `arn:aws:lambda:us-west-1:${ACCOUNT}:function:resolver`,
+      });
+      new s3.CfnBucket(scope, 'Archive', {
+        versioningConfiguration: { status: 'Enabled' },
+        replicationConfiguration: {
+          role: `arn:aws:iam::${ACCOUNT}:role/replication`,
+          rules: [{ status: 'Enabled', destination: { bucket: lookup.getAttString('BucketArn') } }],
+        },
+      });
+    },
+    ['S3ReplicationDestination'],
+  ],
+  [
+    'a container that reports errors to a SaaS endpoint (a DSN outside AWS)',
+    (s) => {
+      const task = new ecs.FargateTaskDefinition(s.in('Phase3/Service-ap-south-1'), 'Tracked');
+      task.addContainer('app', {
+        image: ecs.ContainerImage.fromRegistry('public.ecr.aws/nginx/nginx:1.27-alpine'),
+        environment: { SENTRY_DSN: 'https://abc123@o4504.ingest.sentry.io/42' },
+        logging: ecs.LogDrivers.awsLogs({ streamPrefix: 'tracked' }),
+      });
+    },
+    ['DestinationProvable'],
+  ],
+  [
+    'a list of queue ARNs, one of them in Ireland',
+    (s) =>
+      fn(s.in('Phase1/Service-us-west-1'), 'Fanout', {
+        FANOUT_QUEUE_ARNS: `arn:aws:sqs:us-west-1:${ACCOUNT}:a,arn:aws:sqs:eu-west-1:${ACCOUNT}:b`,
+      }),
+    ['DestinationProvable'],
+  ],
+  [
+    'a command line that syncs to another region',
+    (s) =>
+      fn(s.in('Phase1/Service-us-west-1'), 'Sync', {
+        SYNC_COMMAND: 'aws s3 sync /data s3://x-archive --region eu-west-1',
+      }),
+    ['DestinationProvable'],
+  ],
+  [
+    "a Singapore function reading California's shop database (US rows pulled into Singapore)",
+    (s) => {
+      const cluster = s.data('Phase1/Data-us-west-1').databases.get('shop') as rds.DatabaseCluster;
+      fn(s.in('Phase1/Service-ap-southeast-1'), 'Report', { DB_HOST: cluster.clusterEndpoint.hostname });
+    },
+    ['DestinationProvable'],
+  ],
+  [
+    'a region read from a CloudFormation mapping',
+    (s) => {
+      const scope = s.in('Phase1/Service-us-west-1');
+      const mapping = new CfnMapping(scope, 'Replicas', { mapping: { 'us-west-1': { target: 'eu-west-1' } } });
+      fn(scope, 'Mapped', { REPLICA: mapping.findInMap(Aws.REGION, 'target') });
+    },
+    ['DestinationProvable'],
+  ],
+  [
+    "a narrower declaration that keeps only the rest of the world (US data laundered as '*')",
+    (s) => {
+      const scope = s.in('Phase1/Data-us-west-1');
+      declareResidency(scope, { markets: ['*'] });
+      new s3.CfnBucket(scope, 'GuestCopy');
+    },
+    ['DeclarationNarrowed'],
+  ],
+  [
+    'a narrower declaration with a reason (a bucket of Singapore users only, control)',
+    (s) => {
+      const scope = s.in('Phase1/Data-ap-southeast-1');
+      declareResidency(scope, {
+        markets: ['SG'],
+        reason: 'Holds exports requested by Singapore users only, keyed by their user ID.',
+      });
+      new s3.Bucket(scope, 'SgExports', { encryption: s3.BucketEncryption.S3_MANAGED });
+    },
+    [],
+  ],
+  [
+    "a bucket added to a provider site's routing stack (declared to hold no personal data)",
+    (s) => new s3.CfnBucket(s.in('Phase3/Site-br-sao-paulo'), 'Uploads'),
+    ['DataStoreDeclared'],
+  ],
+  [
+    'a Redshift cluster in a stack no phase declares',
+    (s) => {
+      const stack = new Stack(s.app, 'Analytics', { env: { account: ACCOUNT, region: 'us-west-2' } });
+      new redshift.CfnCluster(s.in(stack), 'Warehouse', {
+        clusterType: 'single-node',
+        dbName: 'analytics',
+        masterUsername: 'admin',
+        manageMasterPassword: true,
+        nodeType: 'ra3.large',
+        encrypted: true,
+      });
+    },
+    ['DataStoreDeclared'],
+  ],
+  [
+    'an instance from the latest Amazon Linux image (an SSM parameter that names no destination, control)',
+    (s) => {
+      const scope = s.in('Phase3/Service-ap-south-1');
+      new ec2.Instance(scope, 'Bastion', {
+        vpc: s.data('Phase3/Data-ap-south-1').network.vpc,
+        instanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MICRO),
+        machineImage: ec2.MachineImage.latestAmazonLinux2023({ cpuType: ec2.AmazonLinuxCpuType.ARM_64 }),
+        requireImdsv2: true,
+      });
+    },
+    [],
+  ],
+  [
+    'feature flags read from SSM and a subnet imported by name (no destination, control)',
+    (s) => {
+      const scope = s.in('Phase1/Service-us-west-1');
+      fn(scope, 'Flags', { FEATURE_FLAGS: ssm.StringParameter.valueForStringParameter(scope, '/shop/feature-flags') });
+      new ec2.CfnNetworkInterface(scope, 'Eni', { subnetId: Fn.importValue('network-private-subnet-a') });
+    },
+    [],
+  ],
+  [
+    "URLs of the company's own site and an S3 URI of a bucket in the same stack (control)",
+    (s) => {
+      const scope = s.in('Phase1/Data-us-west-1');
+      new s3.Bucket(scope, 'Archive2', { bucketName: 'shop-archive-111111111111-us-west-1' });
+      fn(scope, 'Links', {
+        SITE_URL: 'https://www.shop.example.com',
+        ARCHIVE_URI: 's3://shop-archive-111111111111-us-west-1/exports/',
+        CALLBACK_HOST: 'www.shop.example.com',
+      });
+    },
+    [],
+  ],
 ];
+
+/** A small function with the given environment. */
+function fn(scope: Construct, id: string, environment: Record<string, string>): lambda.Function {
+  return new lambda.Function(scope, id, {
+    runtime: lambda.Runtime.NODEJS_22_X,
+    handler: 'index.handler',
+    code: lambda.Code.fromInline('exports.handler = async () => {};'),
+    environment,
+  });
+}
 
 /** A DMS Serverless replication with the given selection rules. */
 function replication(scope: Construct, id: string, rules: object[]): void {

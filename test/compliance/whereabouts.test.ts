@@ -1,4 +1,4 @@
-import { App, Aws, CfnParameter, Fn, Stack } from 'aws-cdk-lib';
+import { App, Aws, CfnMapping, CfnParameter, CustomResource, Fn, Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { isExactDmsName } from '../../lib/compliance/residency/rules/dms-table-mapping-scoped';
 import { locate, type Whereabouts } from '../../lib/compliance/residency/whereabouts';
@@ -59,6 +59,27 @@ describe('locate: where a template value points', () => {
       ['eu-west-1', 'ap-south-1'],
     ],
     ['a plain word', () => 'orders', []],
+    [
+      'every ARN in a list',
+      () => 'arn:aws:sqs:ap-south-1:111111111111:a,arn:aws:sqs:eu-west-1:111111111111:b',
+      ['ap-south-1', 'eu-west-1'],
+    ],
+    ['a region inside a command line', () => 'aws s3 cp /tmp/x . --region eu-west-1', ['eu-west-1']],
+    ['an S3 URI of a bucket outside the app', () => 's3://partner/out/', ['? bucket-outside-this-app-partner']],
+    ['a name that merely ends in a region (not a region)', () => 'cdk-assets-111111111111-eu-west-1', []],
+    [
+      "a custom resource's answer",
+      (s) =>
+        new CustomResource(s, 'Lookup', {
+          serviceToken: 'arn:aws:lambda:ap-south-1:111111111111:function:f',
+        }).getAttString('Arn'),
+      ['? value-from-a-custom-resource'],
+    ],
+    [
+      'a value from a mapping of this stack',
+      (s) => new CfnMapping(s, 'M', { mapping: { a: { target: 'eu-west-1' } } }).findInMap('a', 'target'),
+      ['eu-west-1'],
+    ],
   ])('%s', (_name, build, expected) => {
     expect(whereIs(build)).toEqual(expected);
   });

@@ -24,6 +24,20 @@ export const DATA_BEARING_TYPES: ReadonlySet<string> = new Set([
   'AWS::Backup::BackupVault',
   'AWS::Neptune::DBCluster',
   'AWS::DocDB::DBCluster',
+  'AWS::ElastiCache::CacheCluster',
+  'AWS::MemoryDB::Cluster',
+  'AWS::Redshift::Cluster',
+  'AWS::RedshiftServerless::Namespace',
+  'AWS::MSK::Cluster',
+  'AWS::MSK::ServerlessCluster',
+  'AWS::Cassandra::Table',
+  'AWS::OpenSearchServerless::Collection',
+  'AWS::Elasticsearch::Domain',
+  'AWS::Timestream::Table',
+  'AWS::EC2::Volume',
+  'AWS::KinesisVideo::Stream',
+  'AWS::Glue::Database',
+  'AWS::DataZone::Domain',
 ]);
 
 /**

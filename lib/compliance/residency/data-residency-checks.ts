@@ -10,6 +10,7 @@ import { ContainerLogDestination } from './rules/container-log-destination';
 import { DataStoreDeclared } from './rules/data-store-declared';
 import { DataStoreLocation } from './rules/data-store-location';
 import { DatabaseCopy } from './rules/database-copy';
+import { DeclarationNarrowed } from './rules/declaration-narrowed';
 import { destinationProvable } from './rules/destination-provable';
 import { DmsTableMappingScoped } from './rules/dms-table-mapping-scoped';
 import { DmsTarget } from './rules/dms-target';
@@ -63,6 +64,7 @@ function coveredPaths(rules: readonly ResidencyRule[]): Record<string, string[]>
 /** Every rule of the pack, in report order. */
 export const RESIDENCY_RULES: readonly ResidencyRule[] = [
   DataStoreDeclared,
+  DeclarationNarrowed,
   DataStoreLocation,
   ...FLOW_RULES,
   destinationProvable(coveredPaths(FLOW_RULES)),

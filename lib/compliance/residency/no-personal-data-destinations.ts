@@ -30,6 +30,12 @@ export const NO_PERSONAL_DATA_DESTINATIONS: readonly NoPersonalDataDestination[]
       "A DNS answer sends users' requests to the target the plan routes them to; where the target keeps data is checked on the target's own stack.",
   },
   {
+    type: 'AWS::Lambda::Function',
+    path: /^Code\./,
+    reason:
+      "A function's code is read from the CDK bootstrap bucket of the stack's own region at deploy time; nothing is sent there.",
+  },
+  {
     type: 'AWS::CloudWatch::Dashboard',
     path: /^DashboardBody\./,
     reason: 'A dashboard widget reads metrics from the region it names to draw a graph; nothing is sent there.',

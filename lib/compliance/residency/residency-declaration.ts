@@ -18,6 +18,12 @@ export type ResidencyDeclaration =
       readonly markets: readonly string[];
       /** The plan location the scope deploys to. @default - not tagged */
       readonly location?: string;
+      /**
+       * Why, when this declaration drops markets of an enclosing one (a store holding only some
+       * of its stack's markets): the pack refuses such a narrowing without a reason.
+       * @default - none; an enclosing declaration's markets may then only be kept or extended
+       */
+      readonly reason?: string;
     }
   | {
       readonly markets: typeof NO_PERSONAL_DATA;
@@ -29,7 +35,9 @@ export type ResidencyDeclaration =
 /** Where a declaration was made, for the residency map and findings. */
 export interface DeclarationSite {
   readonly declaration: ResidencyDeclaration;
-  /** The construct path the declaration sits on. */
+  /** The construct the declaration sits on. */
+  readonly scope: IConstruct;
+  /** Its construct path. */
   readonly path: string;
 }
 
@@ -66,20 +74,25 @@ export function declareResidency(scope: IConstruct, declaration: ResidencyDeclar
   if (declaration.location) Tags.of(scope).add(LOCATION_TAG, declaration.location, { priority });
 }
 
+/** Every declaration at or above a construct, nearest first. */
+export function declarationsAbove(construct: IConstruct): DeclarationSite[] {
+  return construct.node.scopes
+    .flatMap((scope) => {
+      const declaration = (scope as { [DECLARATION]?: ResidencyDeclaration })[DECLARATION];
+      return declaration ? [{ declaration, scope, path: scope.node.path }] : [];
+    })
+    .reverse();
+}
+
 /** The nearest declaration at or above a construct, or undefined when nothing above it declares. */
 export function declarationOf(construct: IConstruct): DeclarationSite | undefined {
-  const scopes = construct.node.scopes;
-  for (let i = scopes.length - 1; i >= 0; i--) {
-    const declaration = (scopes[i] as { [DECLARATION]?: ResidencyDeclaration })[DECLARATION];
-    if (declaration) return { declaration, path: scopes[i].node.path };
-  }
-  return undefined;
+  return declarationsAbove(construct)[0];
 }
 
 /** Every declaration in a tree, outermost first (for the residency map). */
 export function declarationsIn(root: IConstruct): DeclarationSite[] {
-  return root.node.findAll().flatMap((c) => {
-    const declaration = (c as { [DECLARATION]?: ResidencyDeclaration })[DECLARATION];
-    return declaration ? [{ declaration, path: c.node.path }] : [];
+  return root.node.findAll().flatMap((scope) => {
+    const declaration = (scope as { [DECLARATION]?: ResidencyDeclaration })[DECLARATION];
+    return declaration ? [{ declaration, scope, path: scope.node.path }] : [];
   });
 }

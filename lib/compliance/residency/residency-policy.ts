@@ -2,6 +2,7 @@ import { type CfnResource, Stack, Token } from 'aws-cdk-lib';
 import { EDGE_REGION } from '../../config/aws-regions';
 import type { MigrationPlan } from '../../config/migration-plan';
 import { REST_OF_WORLD } from '../../config/schema';
+import { DATA_BEARING_TYPES } from './data-bearing';
 import { declarationOf, NO_PERSONAL_DATA } from './residency-declaration';
 import type { Whereabouts } from './whereabouts';
 
@@ -11,11 +12,14 @@ import type { Whereabouts } from './whereabouts';
  */
 export class ResidencyPolicy {
   private readonly locationByRegion: ReadonlyMap<string, string>;
+  /** The company's own DNS names (every environment's domain): the plan routes them, so they are not "outside". */
+  public readonly ownDomains: readonly string[];
 
   constructor(public readonly plan: MigrationPlan) {
     this.locationByRegion = new Map(
       plan.platform.locations.flatMap((l) => (l.kind === 'aws' ? [[l.region, l.id] as const] : [])),
     );
+    this.ownDomains = [...new Set(Object.values(plan.platform.environments).map((e) => e.domainName))];
   }
 
   /** Every declared market and `*`. */
@@ -62,6 +66,27 @@ export class ResidencyPolicy {
         return markets.filter((m) => m !== REST_OF_WORLD).map((m) => this.finding(m, `unprovable:${w.why}`, how, via));
       }
       return markets.filter((m) => !this.allowsRegion(m, w.region)).map((m) => this.finding(m, w.region, how, via));
+    });
+  }
+
+  /**
+   * Findings for data pulled in: a reference from `node` to a data store of this app in another
+   * region lets that store's data come here, so each of its markets must allow this region.
+   */
+  public pulledInto(node: CfnResource, whereabouts: readonly Whereabouts[], via: string): string[] {
+    const here = this.regionOf(node);
+    return whereabouts.flatMap((w) => {
+      if (
+        w.kind !== 'region' ||
+        !w.resource ||
+        w.region === here ||
+        !DATA_BEARING_TYPES.has(w.resource.cfnResourceType)
+      ) {
+        return [];
+      }
+      const theirs = this.marketsOf(w.resource);
+      if (!Array.isArray(theirs)) return [];
+      return theirs.filter((m) => !this.allowsRegion(m, here)).map((m) => this.finding(m, here, 'read-into', via));
     });
   }
 

@@ -12,7 +12,6 @@ export type Whereabouts =
   | { readonly kind: 'unprovable'; readonly why: string };
 
 const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d$/;
-const REGION_IN_HOST = /(?:^|[./@-])([a-z]{2}(?:-[a-z]+)+-\d)\.(?:[a-z0-9-]+\.)*amazonaws\.com/;
 const ARN = /^arn:([^:]*):([^:]*):([^:]*):([^:]*):(.*)$/s;
 /** ARNs whose empty region field is normal: global services that hold no one's data. */
 const GLOBAL_SERVICES = new Set([
@@ -139,9 +138,9 @@ export function locate(stack: Stack, value: unknown): Whereabouts[] {
     case 'Fn::GetAtt': {
       const [logicalId] = Array.isArray(arg) ? arg : String(arg).split('.');
       const element = indexOf(stack).element(stack, String(logicalId));
-      return CfnResource.isCfnResource(element)
-        ? [inStack(stack, element)]
-        : [{ kind: 'unprovable', why: `attribute-of-unknown-${logicalId}` }];
+      if (!CfnResource.isCfnResource(element))
+        return [{ kind: 'unprovable', why: `attribute-of-unknown-${logicalId}` }];
+      return [opaque(element) ?? inStack(stack, element)];
     }
     case 'Fn::GetStackOutput':
       return locateStackOutput(stack, arg as { StackName?: unknown; OutputName?: unknown; Region?: unknown });
@@ -158,19 +157,47 @@ export function locate(stack: Stack, value: unknown): Whereabouts[] {
       return [...locate(stack, whenTrue), ...locate(stack, whenFalse)];
     }
     case 'Fn::FindInMap':
-      // A mapping is a table of literals; which row applies depends on the keys, so every row counts.
-      return [{ kind: 'unprovable', why: 'value-from-a-mapping' }];
+      return locateInMapping(stack, arg as unknown[]);
     default:
       // Fn::Select, Fn::Split, Fn::Base64, Fn::GetAZs, Fn::Cidr...: as provable as their arguments.
       return locate(stack, arg);
   }
 }
 
+/**
+ * A custom resource answers whatever its handler returns (an SSM value, a lookup, a strong
+ * cross-region reference), and a nested stack's outputs are another template's values: neither
+ * can be placed from this template.
+ */
+function opaque(resource: CfnResource): Whereabouts | undefined {
+  const type = resource.cfnResourceType;
+  if (type === 'AWS::CloudFormation::CustomResource' || type.startsWith('Custom::')) {
+    return { kind: 'unprovable', why: 'value-from-a-custom-resource' };
+  }
+  if (type === 'AWS::CloudFormation::Stack') return { kind: 'unprovable', why: 'output-of-a-nested-stack' };
+  return undefined;
+}
+
+/** A mapping is a table of literals: every value the keys could pick counts. */
+function locateInMapping(stack: Stack, arg: unknown[]): Whereabouts[] {
+  const [name, top, second] = arg;
+  const element = typeof name === 'string' ? indexOf(stack).element(stack, name) : undefined;
+  if (!element) return [{ kind: 'unprovable', why: 'value-from-an-unknown-mapping' }];
+  const table = (stack.resolve(element._toCloudFormation()) as { Mappings?: Record<string, unknown> }).Mappings?.[
+    name as string
+  ];
+  const rows = Object.entries((table ?? {}) as Record<string, Record<string, unknown>>)
+    .filter(([key]) => typeof top !== 'string' || key === top)
+    .flatMap(([, row]) => Object.entries(row ?? {}))
+    .filter(([key]) => typeof second !== 'string' || key === second);
+  return rows.flatMap(([, value]) => locate(stack, value));
+}
+
 function locateRef(stack: Stack, name: string): Whereabouts[] {
   if (name === 'AWS::Region') return [inStack(stack)];
   if (PLACELESS_PSEUDO.has(name)) return [{ kind: 'nowhere' }];
   const element = indexOf(stack).element(stack, name);
-  if (CfnResource.isCfnResource(element)) return [inStack(stack, element)];
+  if (CfnResource.isCfnResource(element)) return [opaque(element) ?? inStack(stack, element)];
   if (element instanceof CfnParameter) return [{ kind: 'unprovable', why: `parameter-${name}` }];
   return [{ kind: 'unprovable', why: `reference-to-unknown-${name}` }];
 }
@@ -288,27 +315,68 @@ function locateBucket(stack: Stack, name: string): Whereabouts[] {
   return bucket ? [inStack(bucket.stack, bucket)] : [{ kind: 'unprovable', why: `bucket-outside-this-app-${name}` }];
 }
 
+const EMBEDDED_ARN = /arn:[a-z-]+:([a-z0-9-]+):([a-z0-9-]*):\d*:([^\s,;"'`\\]+)/g;
+const EMBEDDED_REGION = /(?<![a-z0-9-])([a-z]{2}(?:-[a-z]+)+-\d)(?![a-z0-9-])/g;
+const EMBEDDED_HOST = /(?:^|[./@-])([a-z]{2}(?:-[a-z]+)+-\d)\.(?:[a-z0-9-]+\.)*amazonaws\.com/g;
+const S3_URI = /s3a?:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])/g;
+const GLOBAL_S3_HOST = /(?:^|\/\/)([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])\.s3\.amazonaws\.com/g;
+
+/**
+ * A literal: a region code, an ARN, or text that holds them (a state machine definition, a
+ * custom resource's API call, user data, a list). Every ARN, region code, regional endpoint and
+ * S3 URI in it counts.
+ */
 function locateString(stack: Stack, value: string): Whereabouts[] {
   if (/\{\{resolve:ssm(?:-secure)?:/.test(value)) return [{ kind: 'unprovable', why: 'ssm-parameter' }];
-  if (REGION.test(value)) return [{ kind: 'region', region: value }];
   const arn = ARN.exec(value);
-  if (arn) {
+  if (arn && !/[\s,;"']/.test(value)) {
     const [, , service, region, , resource] = arn;
-    if (region !== '') return [withStore(stack, regionOrUnprovable(region), service, resource)];
-    if (service === 's3') return locateBucket(stack, resource.split('/')[0]);
-    return GLOBAL_SERVICES.has(service)
-      ? [{ kind: 'nowhere' }]
-      : [{ kind: 'unprovable', why: `arn-without-region-${service}` }];
+    return locateArn(stack, service, region, resource);
   }
-  const host = REGION_IN_HOST.exec(value);
-  if (host) return [{ kind: 'region', region: host[1] }];
-  // The legacy global S3 endpoint names a bucket, not a region.
-  const globalS3 = /^(?:https?:\/\/)?([a-z0-9.-]+)\.s3\.amazonaws\.com/.exec(value);
-  if (globalS3) return locateBucket(stack, globalS3[1]);
-  return [];
+  const found: Whereabouts[] = [];
+  for (const m of value.matchAll(EMBEDDED_ARN)) found.push(...locateArn(stack, m[1], m[2], m[3]));
+  const outsideArns = value.replace(EMBEDDED_ARN, ' ');
+  for (const m of outsideArns.matchAll(EMBEDDED_HOST)) found.push({ kind: 'region', region: m[1] });
+  for (const m of outsideArns.replace(EMBEDDED_HOST, ' ').matchAll(EMBEDDED_REGION)) {
+    found.push({ kind: 'region', region: m[1] });
+  }
+  for (const m of value.matchAll(S3_URI)) found.push(...locateBucket(stack, m[1]));
+  for (const m of value.matchAll(GLOBAL_S3_HOST)) found.push(...locateBucket(stack, m[1]));
+  return found;
+}
+
+function locateArn(stack: Stack, service: string, region: string, resource: string): Whereabouts[] {
+  if (region !== '') return [withStore(stack, regionOrUnprovable(region), service, resource)];
+  if (service === 's3') return locateBucket(stack, resource.split('/')[0]);
+  // Step Functions service integrations (arn:aws:states:::lambda:invoke) name an API, not a place.
+  if (service === 'states' && /^[a-z0-9-]+:[a-zA-Z.]+/.test(resource)) return [{ kind: 'nowhere' }];
+  return GLOBAL_SERVICES.has(service)
+    ? [{ kind: 'nowhere' }]
+    : [{ kind: 'unprovable', why: `arn-without-region-${service}` }];
+}
+
+const URL =
+  /\b(?:https?|wss?|s?ftp|kafka|tcp|amqps?|mqtts?|redis|postgres(?:ql)?|mysql|mongodb(?:\+srv)?):\/\/(?:[^@/\s"'`]*@)?([a-z0-9.-]+)/gi;
+
+/**
+ * Hosts of URLs in a literal that are outside AWS and outside `ownDomains` (the company's own
+ * names, which the plan routes): each is a place the pack cannot prove. AWS endpoints are placed
+ * by `locate`; localhost is the task itself.
+ */
+export function externalUrls(value: string, ownDomains: readonly string[]): Whereabouts[] {
+  return [...value.matchAll(URL)]
+    .map((m) => m[1].toLowerCase())
+    .filter((host) => !isOwnOrLocal(host, ownDomains) && !/(^|\.)amazonaws\.com$/.test(host))
+    .map(() => ({ kind: 'unprovable', why: 'outside-aws' }) as const);
+}
+
+/** Whether a host is this company's (a plan domain) or the machine itself. */
+export function isOwnOrLocal(host: string, ownDomains: readonly string[]): boolean {
+  const h = host.toLowerCase().replace(/\.$/, '');
+  return h === 'localhost' || /^127\./.test(h) || ownDomains.some((d) => h === d || h.endsWith(`.${d}`));
 }
 
 /** Whether a literal reads like a place outside AWS: a URL, a host name, an e-mail or phone. */
 export function looksExternal(value: unknown): boolean {
-  return typeof value === 'string' && /(:\/\/|@|^\+?\d{7,}$|^[a-z0-9-]+(\.[a-z0-9-]+)+$)/i.test(value);
+  return typeof value === 'string' && /(:\/\/|@|^\+?\d{7,}$|^[a-z0-9-]+(\.[a-z0-9-]+)+(:\d+)?$)/i.test(value);
 }

@@ -1,7 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
 import { allowlisted } from '../no-personal-data-destinations';
-import { locate, looksExternal, type Whereabouts } from '../whereabouts';
+import { externalUrls, isOwnOrLocal, locate, looksExternal, type Whereabouts } from '../whereabouts';
 import { deployedProperties, personalMarkets, type ResidencyRule } from './residency-rule';
 
 /** Property names that grant access rather than move data: IAM reads them, nothing is sent. */
@@ -27,10 +27,19 @@ const INERT_TYPES = new Set([
 ]);
 /** A property (or a Key/Name of a key-value pair) that names where something goes. */
 const DESTINATION_KEY =
-  /(arn|arns|bucket|bucketname|destination|destinations|endpoint|endpointuri|url|uri|region|stream|streamname|queue|topic|bus|busname|servername|hostname|host|deliverystream|target)$/i;
-/** Unprovable origins that are outside the template whatever the key: they can hold any destination. */
-const EXTERNAL_ORIGIN =
-  /^(parameter-|imported-value|ssm-parameter|output-of-a-stack-outside-this-app|arn-|bucket-outside-this-app)/;
+  /(arn|arns|bucket|bucketname|destination|destinations|endpoint|endpoints|endpointuri|url|urls|uri|location|region|regions|stream|streamname|queue|topic|bus|busname|servername|hostname|host|deliverystream|target|targets|dsn|webhook|broker|brokers|sink|replica|replicas|collector)$/i;
+/** A key that names a bucket, so a plain word there is a bucket name. */
+const BUCKET_KEY = /bucket(name)?$/i;
+/** Unprovable forms that are destinations whatever their key: an S3 URI or ARN outside the app, a URL outside AWS. */
+const DESTINATION_FORM = /^(bucket-outside-this-app|outside-aws|arn-without-region)/;
+
+/** The host a URL, e-mail address or host:port names. */
+function hostOf(value: string): string {
+  return value
+    .replace(/^[a-z][a-z0-9+.-]*:\/\//i, '')
+    .replace(/^[^@/]*@/, '')
+    .split(/[:/?#]/)[0];
+}
 
 interface Leaf {
   readonly path: string;
@@ -74,19 +83,20 @@ function leaves(value: unknown, path: string, key: string, out: Leaf[]): Leaf[] 
  * The default deny: in a resource holding personal data, any value the specific rules do not
  * read that names a place (an ARN, a regional endpoint, a region, a bucket, a stream, a queue, a
  * URL) must be proven to be in a region every market allows. A value the pack cannot place is a
- * finding, unless the reviewed allowlist says nothing personal goes there.
+ * finding, unless the reviewed allowlist says nothing personal goes there. And a reference to a
+ * data store of this app in another region pulls that store's data here: its markets must allow
+ * this region, whatever this resource declares.
  */
 export function destinationProvable(covers: Readonly<Record<string, readonly string[]>>): ResidencyRule {
   return {
     id: 'DestinationProvable',
-    info: 'A resource holding personal data names a destination in a region one of its markets does not allow, or one the pack cannot place.',
+    info: 'A resource names a destination in a region one of its markets does not allow, one the pack cannot place, or a data store in another region whose markets may not come here.',
     explanation:
-      'Whatever a property names as a destination (an ARN, a bucket, a stream, a queue, a bus, an endpoint, a URL, a region) decides where data can go. Name resources of this app (Ref, GetAtt, or an ARN with a region) in a region each market allows. Parameters, imports, SSM values, names from outside the app and endpoints outside AWS cannot be placed; if nothing personal goes there, add the destination with its reason to no-personal-data-destinations.ts for review.',
+      'Whatever a property names as a destination (an ARN, a bucket, a stream, a queue, a bus, an endpoint, a URL, a region) decides where data can go. Name resources of this app (Ref, GetAtt, or an ARN with a region) in a region each market allows. Parameters, imports, SSM values, custom-resource answers, names from outside the app and endpoints outside AWS cannot be placed; if nothing personal goes there, add the destination with its reason to no-personal-data-destinations.ts for review.',
     check(policy, node) {
       const type = node.cfnResourceType;
       if (INERT_TYPES.has(type)) return NagRuleCompliance.NOT_APPLICABLE;
       const markets = personalMarkets(policy, node);
-      if (markets.length === 0) return NagRuleCompliance.NOT_APPLICABLE;
       const claimed = (covers[type] ?? []).map(
         (p) => new RegExp(`^${p.replace(/\./g, '\\.').replace(/\*/g, '\\d+')}(\\.|$)`),
       );
@@ -95,12 +105,25 @@ export function destinationProvable(covers: Readonly<Record<string, readonly str
         .filter((leaf) => !claimed.some((c) => c.test(leaf.path)) && !allowlisted(type, leaf.path))
         .flatMap((leaf) => {
           const destination = DESTINATION_KEY.test(leaf.key);
-          let where: readonly Whereabouts[] = locate(stack, leaf.value);
-          if (where.length === 0 && destination && looksExternal(leaf.value)) {
-            where = [{ kind: 'unprovable', why: 'outside-aws' }];
+          const { value } = leaf;
+          let where: Whereabouts[] = locate(stack, value);
+          if (typeof value === 'string') {
+            where.push(...externalUrls(value, policy.ownDomains));
+            if (where.length === 0 && destination) {
+              if (BUCKET_KEY.test(leaf.key) && /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(value)) {
+                where = locate(stack, `arn:aws:s3:::${value}`);
+              } else if (looksExternal(value) && !isOwnOrLocal(hostOf(value), policy.ownDomains)) {
+                where = [{ kind: 'unprovable', why: 'outside-aws' }];
+              }
+            }
+          } else if (where.length === 0 && destination && typeof value === 'object' && value !== null) {
+            where = [{ kind: 'unprovable', why: 'built-from-text' }];
           }
-          where = where.filter((w) => w.kind !== 'unprovable' || destination || EXTERNAL_ORIGIN.test(w.why));
-          return policy.disallowedAt(markets, where, 'sends-to', leaf.path);
+          const own = where.filter((w) => w.kind !== 'unprovable' || destination || DESTINATION_FORM.test(w.why));
+          return [
+            ...policy.disallowedAt(markets, own, 'sends-to', leaf.path),
+            ...policy.pulledInto(node, where, leaf.path),
+          ];
         });
       return findings.length ? [...new Set(findings)] : NagRuleCompliance.COMPLIANT;
     },
