@@ -20,6 +20,8 @@ export interface ResidencyMap {
   >;
   /** Every declaration of "none", for reviewers: the pack trusts these. */
   readonly noPersonalData: readonly { readonly path: string; readonly reason: string }[];
+  /** Every declaration that gives a reason for holding fewer markets than its stack, for reviewers. */
+  readonly narrowed: readonly { readonly path: string; readonly markets: readonly string[]; readonly reason: string }[];
 }
 
 /**
@@ -52,8 +54,14 @@ export function residencyMap(root: IConstruct, policy: ResidencyPolicy): Residen
       if (byLocation) byLocation[location] = [...(byLocation[location] ?? []), entry];
     }
   }
-  const noPersonalData = declarationsIn(root).flatMap(({ declaration, path }) =>
+  const declarations = declarationsIn(root);
+  const noPersonalData = declarations.flatMap(({ declaration, path }) =>
     declaration.markets === NO_PERSONAL_DATA ? [{ path, reason: declaration.reason }] : [],
   );
-  return { markets, noPersonalData };
+  const narrowed = declarations.flatMap(({ declaration, path }) =>
+    declaration.markets !== NO_PERSONAL_DATA && declaration.reason
+      ? [{ path, markets: declaration.markets, reason: declaration.reason }]
+      : [],
+  );
+  return { markets, noPersonalData, narrowed };
 }
