@@ -20,6 +20,8 @@ import {
   RemovalPolicy,
   Stack,
 } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as appflow from 'aws-cdk-lib/aws-appflow';
 import * as athena from 'aws-cdk-lib/aws-athena';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
@@ -27,6 +29,7 @@ import * as dms from 'aws-cdk-lib/aws-dms';
 import * as docdb from 'aws-cdk-lib/aws-docdb';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as efs from 'aws-cdk-lib/aws-efs';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
@@ -38,6 +41,7 @@ import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as memorydb from 'aws-cdk-lib/aws-memorydb';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as redshift from 'aws-cdk-lib/aws-redshift';
 import * as route53resolver from 'aws-cdk-lib/aws-route53resolver';
@@ -49,6 +53,7 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
+import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { declareResidency } from '../../lib/compliance/residency/residency-declaration';
 import { buildMigrationApp } from '../../lib/migration-app';
@@ -554,7 +559,7 @@ const CASES: [string, Build, string[]][] = [
           origins: [
             {
               id: 'o',
-              domainName: 'downloads.example.com',
+              domainName: 'downloads.shop.example.com',
               customOriginConfig: { originProtocolPolicy: 'https-only' },
             },
           ],
@@ -964,6 +969,194 @@ const CASES: [string, Build, string[]][] = [
         CALLBACK_HOST: 'www.shop.example.com',
       });
     },
+    [],
+  ],
+  // --- found by a second adversarial review ------------------------------------------------
+  [
+    'an API Gateway method integrated with a function in Ireland (an ARN inside an ARN)',
+    (s) => {
+      const scope = s.in('Phase3/Service-ap-south-1');
+      const api = new apigw.RestApi(scope, 'Ingest', { cloudWatchRole: false });
+      api.root.addMethod(
+        'POST',
+        new apigw.LambdaIntegration(
+          lambda.Function.fromFunctionArn(scope, 'EuFn', `arn:aws:lambda:eu-west-1:${ACCOUNT}:function:ingest`),
+        ),
+      );
+    },
+    ['DestinationProvable'],
+  ],
+  [
+    "a CDN behaviour forwarding viewers' requests to a partner's collector",
+    (s) =>
+      new cloudfront.CfnDistribution(s.in('Phase1/Edge-us-east-1'), 'Collect', {
+        distributionConfig: {
+          enabled: true,
+          defaultCacheBehavior: { targetOriginId: 'c', viewerProtocolPolicy: 'redirect-to-https' },
+          origins: [
+            {
+              id: 'c',
+              domainName: 'ingest.partner-analytics.example.net',
+              customOriginConfig: { originProtocolPolicy: 'https-only' },
+            },
+          ],
+        },
+      }),
+    ['CloudFrontOrigin'],
+  ],
+  [
+    'a custom resource exporting a table to a bucket outside this app (JSON built around a token)',
+    (s) => {
+      const scope = s.in('Phase3/Data-ap-south-1');
+      const table = new dynamodb.TableV2(scope, 'Points', {
+        partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING },
+      });
+      new cr.AwsCustomResource(scope, 'Export', {
+        onCreate: {
+          service: 'DynamoDB',
+          action: 'exportTableToPointInTime',
+          parameters: { TableArn: table.tableArn, S3Bucket: 'partner-exports-eu' },
+          physicalResourceId: cr.PhysicalResourceId.of('export'),
+        },
+        policy: cr.AwsCustomResourcePolicy.fromSdkCalls({ resources: [table.tableArn] }),
+        installLatestAwsSdk: false,
+      });
+    },
+    ['DestinationProvable'],
+  ],
+  [
+    'an observability agent told its SaaS site by host name',
+    (s) => fn(s.in('Phase3/Service-ap-south-1'), 'Observed', { DD_SITE: 'datadoghq.com' }),
+    ['DestinationProvable'],
+  ],
+  [
+    'a DNS record under our domain that points at a load balancer in Ireland',
+    (s) =>
+      new CfnResource(s.in('Phase3/Service-ap-south-1'), 'EuApi', {
+        type: 'AWS::Route53::RecordSet',
+        properties: {
+          HostedZoneId: 'Z0DEMO0000000000000001',
+          Name: 'api-eu.shop.example.com',
+          Type: 'CNAME',
+          TTL: '60',
+          ResourceRecords: ['shop-alb-123.eu-west-1.elb.amazonaws.com'],
+        },
+      }),
+    ['DestinationProvable'],
+  ],
+  [
+    'a model called through a cross-region inference profile',
+    (s) => fn(s.in('Phase3/Service-ap-south-1'), 'Assistant', { MODEL_ID: 'global.anthropic.claude-sonnet-4-v1:0' }),
+    ['DestinationProvable'],
+  ],
+  [
+    'an AppFlow flow delivering to Salesforce',
+    (s) => {
+      const scope = s.in('Phase3/Data-ap-south-1');
+      const source = new s3.Bucket(scope, 'Leads', { encryption: s3.BucketEncryption.S3_MANAGED });
+      new appflow.CfnFlow(scope, 'ToCrm', {
+        flowName: 'leads-to-crm',
+        triggerConfig: { triggerType: 'OnDemand' },
+        sourceFlowConfig: {
+          connectorType: 'S3',
+          sourceConnectorProperties: { s3: { bucketName: source.bucketName, bucketPrefix: 'leads' } },
+        },
+        destinationFlowConfigList: [
+          {
+            connectorType: 'Salesforce',
+            connectorProfileName: 'salesforce-prod',
+            destinationConnectorProperties: { salesforce: { object: 'Lead' } },
+          },
+        ],
+        tasks: [{ taskType: 'Map_all', sourceFields: [], connectorOperator: { s3: 'NO_OP' } }],
+      });
+    },
+    ['AppFlowDestination'],
+  ],
+  [
+    'a pasted endpoint of a database in California, read from Singapore',
+    (s) =>
+      fn(s.in('Phase1/Service-ap-southeast-1'), 'Pasted', {
+        DB_ARN: `arn:aws:rds:us-west-1:${ACCOUNT}:cluster:shop-elsewhere`,
+      }),
+    ['DestinationProvable'],
+  ],
+  [
+    'a log subscription to a delivery stream of another account',
+    (s) =>
+      new logs.CfnSubscriptionFilter(s.in('Phase3/Data-ap-south-1'), 'ToSiem', {
+        logGroupName: 'app',
+        filterPattern: '',
+        destinationArn: 'arn:aws:firehose:ap-south-1:222222222222:deliverystream/central-siem-to-splunk',
+      }),
+    ['LogSubscriptionDestination'],
+  ],
+  [
+    'a MemoryDB cluster joining a multi-Region cluster outside this app',
+    (s) =>
+      new memorydb.CfnCluster(s.in('Phase3/Data-ap-south-1'), 'Sessions', {
+        clusterName: 'sessions-in',
+        nodeType: 'db.r7g.large',
+        aclName: 'open-access',
+        multiRegionClusterName: 'sessions-global',
+      }),
+    ['GlobalDatabaseMembers'],
+  ],
+  [
+    'an instance whose cfn-init syncs orders to another region',
+    (s) =>
+      new CfnResource(s.in('Phase3/Service-ap-south-1'), 'Syncer', {
+        type: 'AWS::EC2::Instance',
+        properties: { ImageId: 'ami-0123456789abcdef0', InstanceType: 't4g.micro' },
+      }).addMetadata('AWS::CloudFormation::Init', {
+        config: { commands: { sync: { command: 'aws s3 sync /var/orders s3://partner-archive --region eu-west-1' } } },
+      }),
+    ['DestinationProvable'],
+  ],
+  [
+    'a resource whose type is overridden to a bucket that replicates out',
+    (s) => {
+      const role = new CfnResource(s.in('Phase3/Data-ap-south-1'), 'Disguised', {
+        type: 'AWS::IAM::Role',
+        properties: {
+          ReplicationConfiguration: {
+            Role: `arn:aws:iam::${ACCOUNT}:role/r`,
+            Rules: [{ Status: 'Enabled', Destination: { Bucket: 'arn:aws:s3:::eu-copy' } }],
+          },
+        },
+      });
+      role.addOverride('Type', 'AWS::S3::Bucket');
+    },
+    ['DestinationProvable'],
+  ],
+  [
+    'CDK file assets: a layer and a state machine definition from files (control)',
+    (s) => {
+      const scope = s.in('Phase3/Service-ap-south-1');
+      new lambda.LayerVersion(scope, 'Shared', {
+        code: lambda.Code.fromAsset(join(__dirname, '..', 'fixtures', 'asset')),
+      });
+    },
+    [],
+  ],
+  [
+    'WAF IP set and CloudFront key group at the edge (control)',
+    (s) => {
+      const scope = s.in('Phase1/Edge-us-east-1');
+      new wafv2.CfnIPSet(scope, 'Partners', {
+        scope: 'CLOUDFRONT',
+        ipAddressVersion: 'IPV4',
+        addresses: ['192.0.2.0/24'],
+      });
+    },
+    [],
+  ],
+  [
+    'ECR image replication to another region (images hold no user data, control)',
+    (s) =>
+      new ecr.CfnReplicationConfiguration(s.in('Phase3/Service-ap-south-1'), 'Images', {
+        replicationConfiguration: { rules: [{ destinations: [{ region: 'eu-west-1', registryId: ACCOUNT }] }] },
+      }),
     [],
   ],
 ];

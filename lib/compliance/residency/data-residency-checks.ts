@@ -3,9 +3,11 @@ import { NagMessageLevel, NagPack, type NagPackProps } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import type { MigrationPlan } from '../../config/migration-plan';
 import { ResidencyPolicy } from './residency-policy';
+import { AppFlowDestination } from './rules/appflow-destination';
 import { BackupCopyDestination } from './rules/backup-copy-destination';
 import { ClientIpLogDestination } from './rules/client-ip-log-destination';
 import { CloudFrontLogBucket } from './rules/cloudfront-log-bucket';
+import { CloudFrontOrigin } from './rules/cloudfront-origin';
 import { ContainerLogDestination } from './rules/container-log-destination';
 import { DataStoreDeclared } from './rules/data-store-declared';
 import { DataStoreLocation } from './rules/data-store-location';
@@ -48,8 +50,10 @@ const FLOW_RULES: readonly ResidencyRule[] = [
   SnsSubscriptionDestination,
   DmsTarget,
   DmsTableMappingScoped,
+  AppFlowDestination,
   ClientIpLogDestination,
   CloudFrontLogBucket,
+  CloudFrontOrigin,
 ];
 
 /** Property paths the flow rules read, per resource type. */

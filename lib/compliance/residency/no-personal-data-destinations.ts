@@ -24,16 +24,9 @@ export const NO_PERSONAL_DATA_DESTINATIONS: readonly NoPersonalDataDestination[]
     reason: 'A container image is pulled from its registry into the task; nothing is sent to the registry.',
   },
   {
-    type: 'AWS::Route53::RecordSet',
-    path: /^(AliasTarget\.DNSName|ResourceRecords\.\d+)$/,
-    reason:
-      "A DNS answer sends users' requests to the target the plan routes them to; where the target keeps data is checked on the target's own stack.",
-  },
-  {
-    type: 'AWS::Lambda::Function',
-    path: /^Code\./,
-    reason:
-      "A function's code is read from the CDK bootstrap bucket of the stack's own region at deploy time; nothing is sent there.",
+    type: 'AWS::ECR::ReplicationConfiguration',
+    path: /^ReplicationConfiguration\.Rules\.\d+\.Destinations\./,
+    reason: 'Container images are the code the services run; they hold no user data.',
   },
   {
     type: 'AWS::CloudWatch::Dashboard',

@@ -1,4 +1,4 @@
-import { Tags } from 'aws-cdk-lib';
+import { Stage, Tags } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { REST_OF_WORLD } from '../../config/schema';
 
@@ -53,8 +53,18 @@ const DECLARATION = Symbol.for('dc-migration.residency-declaration');
  * Also adds `residency:*` tags for tag-based policies at run time; the checks never read them.
  */
 export function declareResidency(scope: IConstruct, declaration: ResidencyDeclaration): void {
+  if (Stage.isStage(scope) || scope.node.scopes.length === 1) {
+    throw new Error(
+      `${scope.node.path || 'the app'}: declare residency on a stack or a construct inside one, not on a stage or the app`,
+    );
+  }
   if (declaration.markets === NO_PERSONAL_DATA && declaration.reason.trim().length < 20) {
     throw new Error(`${scope.node.path}: a declaration of no personal data needs a reason a reviewer can check`);
+  }
+  if ('reason' in declaration && declaration.reason !== undefined && declaration.reason.trim().length < 20) {
+    throw new Error(
+      `${scope.node.path}: a reason must be a sentence a reviewer can check, not ${JSON.stringify(declaration.reason)}`,
+    );
   }
   if (Array.isArray(declaration.markets) && declaration.markets.length === 0) {
     throw new Error(`${scope.node.path}: declare at least one market, or "none" with a reason`);

@@ -6,20 +6,49 @@ import { DATA_BEARING_TYPES } from './data-bearing';
 import { declarationOf, NO_PERSONAL_DATA } from './residency-declaration';
 import type { Whereabouts } from './whereabouts';
 
+/** Services whose ARNs name stores of data. */
+const DATA_SERVICES = new Set([
+  'rds',
+  'dynamodb',
+  's3',
+  'kinesis',
+  'es',
+  'aoss',
+  'elasticache',
+  'memorydb',
+  'redshift',
+  'docdb',
+  'neptune-db',
+  'timestream',
+  'cassandra',
+  'qldb',
+  'dsql',
+]);
+
 /**
  * What the residency rules know, from the plan: which locations each market allows, which
  * location each AWS region is, and whose data a resource holds (its nearest declaration).
  */
 export class ResidencyPolicy {
   private readonly locationByRegion: ReadonlyMap<string, string>;
-  /** The company's own DNS names (every environment's domain): the plan routes them, so they are not "outside". */
+  /**
+   * Names the plan itself routes to, so they are not "outside": every environment's domain, the
+   * legacy data center's origin and the providers' endpoints (routing to those is the plan's decision,
+   * checked when the plan loads).
+   */
   public readonly ownDomains: readonly string[];
 
   constructor(public readonly plan: MigrationPlan) {
     this.locationByRegion = new Map(
       plan.platform.locations.flatMap((l) => (l.kind === 'aws' ? [[l.region, l.id] as const] : [])),
     );
-    this.ownDomains = [...new Set(Object.values(plan.platform.environments).map((e) => e.domainName))];
+    this.ownDomains = [
+      ...new Set([
+        ...Object.values(plan.platform.environments).map((e) => e.domainName),
+        plan.platform.legacy.originHostname,
+        ...plan.platform.locations.flatMap((l) => (l.kind === 'provider' ? [l.endpoint] : [])),
+      ]),
+    ];
   }
 
   /** Every declared market and `*`. */
@@ -76,14 +105,14 @@ export class ResidencyPolicy {
   public pulledInto(node: CfnResource, whereabouts: readonly Whereabouts[], via: string): string[] {
     const here = this.regionOf(node);
     return whereabouts.flatMap((w) => {
-      if (
-        w.kind !== 'region' ||
-        !w.resource ||
-        w.region === here ||
-        !DATA_BEARING_TYPES.has(w.resource.cfnResourceType)
-      ) {
-        return [];
+      if (w.kind !== 'region' || w.region === here) return [];
+      if (!w.resource) {
+        // A store outside this app in another region: whose rows it holds cannot be known.
+        return w.service && DATA_SERVICES.has(w.service)
+          ? [`market=unknown;read-into=${here};from=${w.region};via=${via}`]
+          : [];
       }
+      if (!DATA_BEARING_TYPES.has(w.resource.cfnResourceType)) return [];
       const theirs = this.marketsOf(w.resource);
       if (!Array.isArray(theirs)) return [];
       return theirs.filter((m) => !this.allowsRegion(m, here)).map((m) => this.finding(m, here, 'read-into', via));

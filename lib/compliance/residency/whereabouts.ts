@@ -7,7 +7,14 @@ import type { IConstruct } from 'constructs';
  * prove. Unprovable is never read as "here": the residency rules turn it into a finding.
  */
 export type Whereabouts =
-  | { readonly kind: 'region'; readonly region: string; readonly resource?: CfnResource }
+  | {
+      readonly kind: 'region';
+      readonly region: string;
+      /** The resource of this app it names, when the pack found it. */
+      readonly resource?: CfnResource;
+      /** The AWS service its ARN names, when it came from an ARN. */
+      readonly service?: string;
+    }
   | { readonly kind: 'nowhere' }
   | { readonly kind: 'unprovable'; readonly why: string };
 
@@ -263,11 +270,14 @@ function locateParts(stack: Stack, parts: unknown[], separator: string): Whereab
       const token = tokenAt(region);
       if (token !== undefined) return locate(stack, token);
       if (region.includes(MARK)) return [{ kind: 'unprovable', why: 'arn-region-built-from-tokens' }];
-      // A resource part filled by a reference (a cross-stack output) names that store.
-      const referenced = [...resource.matchAll(new RegExp(`${MARK}(\\d+)${MARK}`, 'g'))]
-        .flatMap((m) => locate(stack, tokens[Number(m[1])]))
-        .find((w) => w.kind === 'region' && w.resource && w.region === region);
-      return [referenced ?? withStore(stack, regionOrUnprovable(region), service, resource)];
+      // A resource part filled by a reference (a cross-stack output) names that store; any other
+      // reference or ARN inside it (an API Gateway integration's function) is a place of its own.
+      const inner = [...resource.matchAll(new RegExp(`${MARK}(\\d+)${MARK}`, 'g'))].flatMap((m) =>
+        locate(stack, tokens[Number(m[1])]),
+      );
+      const named = inner.find((w) => w.kind === 'region' && w.resource && w.region === region);
+      const outer = named ?? withStore(stack, regionOrUnprovable(region), service, resource, arn[4]);
+      return [outer, ...inner.filter((w) => w !== named), ...nestedArns(stack, resource)];
     }
     if (service === 's3') {
       const bucket = resource.split('/')[0];
@@ -301,13 +311,30 @@ function regionOrUnprovable(region: string): Whereabouts {
   return REGION.test(region) ? { kind: 'region', region } : { kind: 'unprovable', why: `not-a-region-${region}` };
 }
 
-/** A region read from an ARN, with the store of this app it names when there is one there. */
-function withStore(stack: Stack, where: Whereabouts, service: string, resource: string): Whereabouts {
-  const named = where.kind === 'region' && !resource.includes(MARK) ? storeNamed(service, resource) : undefined;
+/** Same-account resources that pass data on to places their own ARN does not name. */
+const FORWARDERS = /^(firehose:deliverystream\/|events:(api-destination|connection)\/)/;
+
+/**
+ * A region read from an ARN, with the store of this app it names when there is one there. A
+ * resource of another account, or a forwarder (a delivery stream, an API destination) that is
+ * not in this app, cannot be placed: where it sends the data is outside this template.
+ */
+function withStore(stack: Stack, where: Whereabouts, service: string, resource: string, owner = ''): Whereabouts {
+  if (where.kind !== 'region') return where;
+  where = { ...where, service };
+  const ours = Token.isUnresolved(stack.account) ? undefined : stack.account;
+  if (/^\d{12}$/.test(owner) && ours && owner !== ours)
+    return { kind: 'unprovable', why: 'resource-of-another-account' };
+  const named = !resource.includes(MARK) ? storeNamed(service, resource) : undefined;
   const store = named && indexOf(stack).named(named.type, named.name);
-  return store && where.kind === 'region' && store.stack.region === where.region
-    ? { ...where, resource: store }
-    : where;
+  if (store && store.stack.region === where.region) return { ...where, resource: store };
+  if (FORWARDERS.test(`${service}:${resource}`)) return { kind: 'unprovable', why: 'forwarder-outside-this-app' };
+  return where;
+}
+
+/** ARNs written inside another ARN's resource part (API Gateway integrations, Step Functions). */
+function nestedArns(stack: Stack, resource: string): Whereabouts[] {
+  return resource.includes('arn:') ? locateString(stack, resource.slice(resource.indexOf('arn:'))) : [];
 }
 
 function locateBucket(stack: Stack, name: string): Whereabouts[] {
@@ -315,7 +342,16 @@ function locateBucket(stack: Stack, name: string): Whereabouts[] {
   return bucket ? [inStack(bucket.stack, bucket)] : [{ kind: 'unprovable', why: `bucket-outside-this-app-${name}` }];
 }
 
-const EMBEDDED_ARN = /arn:[a-z-]+:([a-z0-9-]+):([a-z0-9-]*):\d*:([^\s,;"'`\\]+)/g;
+const EMBEDDED_ARN = /arn:[a-z-]+:([a-z0-9-]+):([a-z0-9-]*):(\d*|aws):([^\s,;"'`\\]+)/g;
+/** CDK's bootstrap asset bucket (`cdk-<qualifier>-assets-<account>-<region>`): read at deploy time, in its region. */
+const BOOTSTRAP_BUCKET = /^(?:s3:\/\/)?cdk-[a-z0-9]+-assets-\d{12}-([a-z]{2}(?:-[a-z]+)+-\d)(?:\/.*)?$/;
+/**
+ * Bedrock cross-region inference: a `global.`, `us.`, `eu.`, `apac.`... profile sends prompts to
+ * any region of that geography, whatever region its ARN names.
+ * https://docs.aws.amazon.com/bedrock/latest/userguide/cross-region-inference.html
+ */
+const CROSS_REGION_INFERENCE =
+  /(^|[/:"\s])(global|us|us-gov|eu|apac|jp|au|ca)\.(anthropic|amazon|meta|mistral|cohere|deepseek|openai|writer|ai21|stability|twelvelabs|qwen)\./;
 const EMBEDDED_REGION = /(?<![a-z0-9-])([a-z]{2}(?:-[a-z]+)+-\d)(?![a-z0-9-])/g;
 const EMBEDDED_HOST = /(?:^|[./@-])([a-z]{2}(?:-[a-z]+)+-\d)\.(?:[a-z0-9-]+\.)*amazonaws\.com/g;
 const S3_URI = /s3a?:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])/g;
@@ -328,13 +364,16 @@ const GLOBAL_S3_HOST = /(?:^|\/\/)([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])\.s3\.amazon
  */
 function locateString(stack: Stack, value: string): Whereabouts[] {
   if (/\{\{resolve:ssm(?:-secure)?:/.test(value)) return [{ kind: 'unprovable', why: 'ssm-parameter' }];
+  const bootstrap = BOOTSTRAP_BUCKET.exec(value);
+  if (bootstrap) return [{ kind: 'region', region: bootstrap[1] }];
+  if (CROSS_REGION_INFERENCE.test(value)) return [{ kind: 'unprovable', why: 'cross-region-inference-profile' }];
   const arn = ARN.exec(value);
   if (arn && !/[\s,;"']/.test(value)) {
-    const [, , service, region, , resource] = arn;
-    return locateArn(stack, service, region, resource);
+    const [, , service, region, owner, resource] = arn;
+    return locateArn(stack, service, region, resource, owner);
   }
   const found: Whereabouts[] = [];
-  for (const m of value.matchAll(EMBEDDED_ARN)) found.push(...locateArn(stack, m[1], m[2], m[3]));
+  for (const m of value.matchAll(EMBEDDED_ARN)) found.push(...locateArn(stack, m[1], m[2], m[4], m[3]));
   const outsideArns = value.replace(EMBEDDED_ARN, ' ');
   for (const m of outsideArns.matchAll(EMBEDDED_HOST)) found.push({ kind: 'region', region: m[1] });
   for (const m of outsideArns.replace(EMBEDDED_HOST, ' ').matchAll(EMBEDDED_REGION)) {
@@ -345,8 +384,10 @@ function locateString(stack: Stack, value: string): Whereabouts[] {
   return found;
 }
 
-function locateArn(stack: Stack, service: string, region: string, resource: string): Whereabouts[] {
-  if (region !== '') return [withStore(stack, regionOrUnprovable(region), service, resource)];
+function locateArn(stack: Stack, service: string, region: string, resource: string, owner = ''): Whereabouts[] {
+  if (region !== '') {
+    return [withStore(stack, regionOrUnprovable(region), service, resource, owner), ...nestedArns(stack, resource)];
+  }
   if (service === 's3') return locateBucket(stack, resource.split('/')[0]);
   // Step Functions service integrations (arn:aws:states:::lambda:invoke) name an API, not a place.
   if (service === 'states' && /^[a-z0-9-]+:[a-zA-Z.]+/.test(resource)) return [{ kind: 'nowhere' }];
@@ -356,7 +397,7 @@ function locateArn(stack: Stack, service: string, region: string, resource: stri
 }
 
 const URL =
-  /\b(?:https?|wss?|s?ftp|kafka|tcp|amqps?|mqtts?|redis|postgres(?:ql)?|mysql|mongodb(?:\+srv)?):\/\/(?:[^@/\s"'`]*@)?([a-z0-9.-]+)/gi;
+  /\b(?:https?|wss?|s?ftp|kafka|tcp|udp|amqps?|mqtts?|redis|postgres(?:ql)?|mysql|mongodb(?:\+srv)?|jdbc:[a-z]+):\/\/(?:[^@/\s"'`]*@)?([a-z0-9.-]+)/gi;
 
 /**
  * Hosts of URLs in a literal that are outside AWS and outside `ownDomains` (the company's own
@@ -366,6 +407,33 @@ const URL =
 export function externalUrls(value: string, ownDomains: readonly string[]): Whereabouts[] {
   return [...value.matchAll(URL)]
     .map((m) => m[1].toLowerCase())
+    .filter((host) => !isOwnOrLocal(host, ownDomains) && !/(^|\.)amazonaws\.com$/.test(host))
+    .map(() => ({ kind: 'unprovable', why: 'outside-aws' }) as const);
+}
+
+/** Top-level domains a host outside AWS is likely to end in (a name like `index.handler` is not a host). */
+const PUBLIC_TLDS = new Set(
+  (
+    'com net org io ai co dev app cloud info biz me tv us uk de fr jp cn in br sg hk tw my id ph ru au ca eu nl se ch es it ' +
+    'kr vn th tr mx ar cl za nz be at dk no fi pl pt ie il ae sa cz gr hu ro ua xyz tech site online shop store email'
+  ).split(' '),
+);
+
+/**
+ * Hosts written without a scheme (`datadoghq.com`, `broker1.partner.example.net:9092`, an e-mail
+ * address, a comma-separated list of them) that are outside AWS and `ownDomains`.
+ */
+export function externalHosts(value: string, ownDomains: readonly string[]): Whereabouts[] {
+  return value
+    .split(/[\s,;]+/)
+    .filter((token) => !token.includes('://'))
+    .map((token) =>
+      token
+        .replace(/^[^@]*@/, '')
+        .split(/[:/?#]/)[0]
+        .toLowerCase(),
+    )
+    .filter((host) => /^([a-z0-9-]+\.)+[a-z]{2,}$/.test(host) && PUBLIC_TLDS.has(host.split('.').pop() ?? ''))
     .filter((host) => !isOwnOrLocal(host, ownDomains) && !/(^|\.)amazonaws\.com$/.test(host))
     .map(() => ({ kind: 'unprovable', why: 'outside-aws' }) as const);
 }

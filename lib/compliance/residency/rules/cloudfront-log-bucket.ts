@@ -1,8 +1,19 @@
 import { Stack } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
 import { REST_OF_WORLD } from '../../../config/schema';
+import type { ResidencyPolicy } from '../residency-policy';
 import { locate } from '../whereabouts';
 import { asArray, deployedProperties, dig, type ResidencyRule } from './residency-rule';
+
+/** The markets a distribution serves: every market and `*`, less its geo restriction. */
+export function viewerMarkets(policy: ResidencyPolicy, distributionConfig: unknown): string[] {
+  const geo = dig(distributionConfig, 'Restrictions', 'GeoRestriction');
+  const type = dig(geo, 'RestrictionType');
+  const listed = asArray(dig(geo, 'Locations')).filter((l): l is string => typeof l === 'string');
+  return type === 'whitelist'
+    ? policy.markets.filter((m) => listed.includes(m))
+    : policy.markets.filter((m) => type !== 'blacklist' || !listed.includes(m) || m === REST_OF_WORLD);
+}
 
 /** CloudFront logs land only where every market the distribution serves allows. */
 export const CloudFrontLogBucket: ResidencyRule = {
@@ -16,13 +27,7 @@ export const CloudFrontLogBucket: ResidencyRule = {
     const config = dig(deployedProperties(node), 'DistributionConfig');
     const bucket = dig(config, 'Logging', 'Bucket');
     if (bucket === undefined) return NagRuleCompliance.NOT_APPLICABLE;
-    const geo = dig(config, 'Restrictions', 'GeoRestriction');
-    const type = dig(geo, 'RestrictionType');
-    const listed = asArray(dig(geo, 'Locations')).filter((l): l is string => typeof l === 'string');
-    const viewers =
-      type === 'whitelist'
-        ? policy.markets.filter((m) => listed.includes(m))
-        : policy.markets.filter((m) => type !== 'blacklist' || !listed.includes(m) || m === REST_OF_WORLD);
+    const viewers = viewerMarkets(policy, config);
     const where = locate(Stack.of(node), bucket);
     const findings = policy.disallowedAt(
       viewers,

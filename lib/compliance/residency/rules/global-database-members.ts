@@ -11,6 +11,7 @@ const JOINERS: Readonly<Record<string, string>> = {
   'AWS::DocDB::DBCluster': 'GlobalClusterIdentifier',
   'AWS::Neptune::DBCluster': 'GlobalClusterIdentifier',
   'AWS::ElastiCache::ReplicationGroup': 'GlobalReplicationGroupId',
+  'AWS::MemoryDB::Cluster': 'MultiRegionClusterName',
 };
 /** Global groups, which may also attach an existing cluster as their source. */
 const GROUPS = new Set([
@@ -18,6 +19,7 @@ const GROUPS = new Set([
   'AWS::DocDB::GlobalCluster',
   'AWS::Neptune::GlobalCluster',
   'AWS::ElastiCache::GlobalReplicationGroup',
+  'AWS::MemoryDB::MultiRegionCluster',
 ]);
 
 /** One global group and every member the app gives it: where each is, and whose data it holds. */

@@ -20,19 +20,31 @@ export interface ResidencyRule {
   check(policy: ResidencyPolicy, node: CfnResource): NagRuleResult;
 }
 
-const rendered = new WeakMap<CfnResource, Record<string, unknown>>();
+/** A resource as it will be deployed: its type, properties and metadata. */
+export interface RenderedResource {
+  readonly Type: string;
+  readonly Properties?: Record<string, unknown>;
+  readonly Metadata?: Record<string, unknown>;
+}
 
-/** The resource's properties as they will be deployed: tokens resolved, raw overrides included. */
-export function deployedProperties(node: CfnResource): Record<string, unknown> {
-  let props = rendered.get(node);
-  if (!props) {
+const rendered = new WeakMap<CfnResource, RenderedResource>();
+
+/** The resource as it will be deployed: tokens resolved, raw overrides (even of its type) included. */
+export function renderedResource(node: CfnResource): RenderedResource {
+  let resource = rendered.get(node);
+  if (!resource) {
     const template = Stack.of(node).resolve(node._toCloudFormation()) as {
-      Resources: Record<string, { Properties?: Record<string, unknown> }>;
+      Resources: Record<string, RenderedResource>;
     };
-    props = Object.values(template.Resources)[0]?.Properties ?? {};
-    rendered.set(node, props);
+    resource = Object.values(template.Resources)[0] ?? { Type: node.cfnResourceType };
+    rendered.set(node, resource);
   }
-  return props;
+  return resource;
+}
+
+/** The resource's properties as they will be deployed. */
+export function deployedProperties(node: CfnResource): Record<string, unknown> {
+  return renderedResource(node).Properties ?? {};
 }
 
 /** The markets whose personal data a resource holds; [] when it declares none or nothing. */
