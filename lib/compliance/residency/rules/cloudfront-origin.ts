@@ -23,14 +23,12 @@ export const CloudFrontOrigin: ResidencyRule = {
     const findings = each(dig(config, 'Origins'), 'DistributionConfig.Origins').flatMap(({ item, path }) => {
       const domain = dig(item, 'DomainName');
       if (typeof domain === 'string' && isOwnOrLocal(domain, policy.ownDomains)) return [];
-      const where: Whereabouts[] = locate(stack, domain).filter(
-        // A store of this app declared to hold nobody's data (the public pages) is no flow of viewers' data.
+      const found = locate(stack, domain);
+      // A store of this app declared to hold nobody's data (the public pages) is no flow of viewers' data.
+      const where = found.filter(
         (w) => !(w.kind === 'region' && w.resource && policy.marketsOf(w.resource) === 'none'),
       );
-      const placed =
-        where.length || (typeof domain === 'string' ? false : locate(stack, domain).length)
-          ? where
-          : [{ kind: 'unprovable', why: 'origin-outside-aws' } as const];
+      const placed: Whereabouts[] = found.length ? where : [{ kind: 'unprovable', why: 'origin-outside-aws' }];
       return policy.disallowedAt(viewers, placed, 'viewer-requests-to', `${path}.DomainName`);
     });
     return findings.length ? [...new Set(findings)] : NagRuleCompliance.COMPLIANT;
