@@ -1130,7 +1130,7 @@ const CASES: [string, Build, string[]][] = [
     ['DestinationProvable'],
   ],
   [
-    'CDK file assets: a layer and a state machine definition from files (control)',
+    'a CDK file asset, staged in the bootstrap bucket of its region (control)',
     (s) => {
       const scope = s.in('Phase3/Service-ap-south-1');
       new lambda.LayerVersion(scope, 'Shared', {
