@@ -29,23 +29,24 @@ export function buildMigrationApp(app: App, plan: MigrationPlan, options: Migrat
     new PCIDSS321Checks(app),
     new DataResidencyChecks(app, { plan }),
   );
-  const stages = [...options.phases]
-    .sort((a, b) => a - b)
-    .map((phase) => new PhaseStage(app, `Phase${phase}`, { plan, phase, environment }));
-
-  // DMS needs its account role before any replication exists; IAM is global, so one stack.
+  // Created first, so `cdk ls` lists it first: DMS needs its account roles before any phase's
+  // replication exists, and IAM is global, so one stack serves every region.
   if (plan.platform.services.some((s) => s.database?.legacySchema)) {
     const account = new Stage(app, 'Account', { env: { account: environment.account } });
     const stack = new AccountStack(account, stackId('account', EDGE_REGION), {
       env: { account: environment.account, region: EDGE_REGION },
       stackName: stackName({ workload: 'shared', tier: 'account', location: EDGE_REGION }),
-      description: 'Account-wide roles the migration needs once: the DMS VPC role.',
+      description: 'Account-wide roles the migration needs once: the DMS VPC and CloudWatch Logs roles.',
     });
     declareResidency(stack, {
       markets: NO_PERSONAL_DATA,
       reason: 'Holds one IAM role that lets DMS manage network interfaces; roles hold no user data.',
     });
   }
+
+  const stages = [...options.phases]
+    .sort((a, b) => a - b)
+    .map((phase) => new PhaseStage(app, `Phase${phase}`, { plan, phase, environment }));
 
   const organization = plan.platform.organization;
   if (organization) {

@@ -1,5 +1,6 @@
 import {
   type AwsLocationConfig,
+  type DataState,
   type EnvironmentConfig,
   type LocationConfig,
   type MarketConfig,
@@ -48,7 +49,53 @@ export interface RestOfWorldTarget {
   readonly weight: number;
   /** 100 - weight: what stays on legacy for the users this site is nearest to. */
   readonly legacyWeight: number;
+  /** Whether the site answers the rest of the world: its copy of their rows is ready, or it is the system of record. */
+  readonly serves: boolean;
 }
+
+/**
+ * One phase's layer of a market's routing for a service: the record set `p<phase>.<market>.<service>`
+ * that this phase's site owns, so that its number is in its own template and nowhere else.
+ */
+export interface MarketLayer {
+  readonly service: string;
+  readonly market: string;
+  readonly phase: number;
+  readonly locationId: string;
+  /** `p<phase>-<location>`: the set identifier of the site's record in the layer. */
+  readonly setIdentifier: string;
+  /** Whether the site answers in this layer: its copy of the market's rows is ready, or it is the system of record. */
+  readonly serves: boolean;
+  /** The site's weight in the layer (0..100): the phase's cutover. */
+  readonly weight: number;
+  /**
+   * Where the rest of the layer's traffic goes: the layer of the latest earlier phase serving the
+   * market, or the legacy data center. None once this location is the system of record (finished):
+   * nothing below it has the market's current rows.
+   */
+  readonly below?: { readonly phase: number } | 'legacy';
+  /** The weight of this layer's record at the market's name: 1 for the latest phase serving the market, else 0. */
+  readonly entryWeight: number;
+}
+
+/** What one site writes for one service's routing. */
+export interface SiteRouting {
+  /** This site's layer of each declared market it serves. */
+  readonly layers: readonly MarketLayer[];
+  /**
+   * When this site owns the service's geolocation records: every declared market (one record
+   * each, plus the default to the rest of the world) and the legacy records kept at market names.
+   */
+  readonly owner?: {
+    readonly markets: readonly string[];
+    readonly entryLegacy: readonly { readonly market: string; readonly weight: number }[];
+  };
+  /** When this site serves the rest of the world: its share against legacy. */
+  readonly restOfWorld?: RestOfWorldTarget;
+}
+
+/** Where a location's copy of a market's rows comes from: an earlier phase's location, or legacy. */
+export type DataSource = { readonly phase: number; readonly locationId: string } | 'legacy';
 
 /** The phase site that writes a service's geolocation records and legacy weights. */
 export interface RoutingOwner {
@@ -99,6 +146,88 @@ export class MigrationPlan {
       this.platform.locations.find((l) => l.id === id),
       `location ${id}`,
     );
+  }
+
+  /**
+   * Where a location's copy of a service's rows stands in a phase: `finished` for a service with no
+   * database (nothing to copy), else the plan's `data` entry, `copying` when it says nothing.
+   */
+  public dataState(phase: number, locationId: string, service: string): DataState {
+    if (!this.service(service).database) return 'finished';
+    const site = this.phase(phase).locations.find((l) => l.location === locationId);
+    return site?.data[service] ?? 'copying';
+  }
+
+  /**
+   * Where a market's rows for a service come from when a phase's location takes it over: the
+   * latest earlier phase that served the market for the service, or the legacy data center.
+   */
+  public dataSource(phase: number, service: string, market: string): DataSource {
+    const earlier = this.sites()
+      .filter((s) => s.phase.phase < phase && s.phase.services.includes(service) && s.site.markets.includes(market))
+      .pop();
+    return earlier ? { phase: earlier.phase.phase, locationId: earlier.location.id } : 'legacy';
+  }
+
+  /**
+   * Every layer of every declared market's routing for a service, in phase order per market.
+   * Each phase serving a market owns one layer: its site at the phase's cutover (once the data is
+   * there) and the rest to the layer below. The market's name holds one record per layer, weight 1
+   * for the latest. A cutover edit so changes one layer, in one phase's template; a new phase
+   * serving the market changes earlier templates only in their entry weight (structure, not numbers).
+   */
+  public layers(service: string): MarketLayer[] {
+    const byMarket = new Map<string, PhaseSite[]>();
+    for (const s of this.sites()) {
+      if (!s.phase.services.includes(service)) continue;
+      for (const market of s.site.markets) {
+        if (market !== REST_OF_WORLD) byMarket.set(market, [...(byMarket.get(market) ?? []), s]);
+      }
+    }
+    return [...byMarket.entries()].flatMap(([market, sites]) =>
+      sites.map((s, i): MarketLayer => {
+        const state = this.dataState(s.phase.phase, s.location.id, service);
+        const previous = sites[i - 1];
+        return {
+          service,
+          market,
+          phase: s.phase.phase,
+          locationId: s.location.id,
+          setIdentifier: `p${s.phase.phase}-${s.location.id}`,
+          serves: state !== 'copying',
+          weight: state === 'copying' ? 0 : s.phase.cutoverPercent,
+          below: state === 'finished' ? undefined : previous ? { phase: previous.phase.phase } : 'legacy',
+          entryWeight: i === sites.length - 1 ? 1 : 0,
+        };
+      }),
+    );
+  }
+
+  /**
+   * The legacy record the routing owner keeps at a market's name while at most one phase serves
+   * the market: weight 1 while no phase does (today's state), then 0, so whichever of the owner's
+   * and the serving phase's stacks deploys first, the name always answers. Once a second phase
+   * serves the market, the first phase's layer is the fallback and the legacy record goes.
+   */
+  public entryLegacy(service: string): { readonly market: string; readonly weight: number }[] {
+    return this.platform.markets.flatMap(({ code }) => {
+      const serving = this.layers(service).filter((l) => l.market === code).length;
+      return serving <= 1 ? [{ market: code, weight: serving === 0 ? 1 : 0 }] : [];
+    });
+  }
+
+  /** Everything one phase site writes for one service's routing, and nothing another site writes. */
+  public siteRouting(phase: number, locationId: string, service: string): SiteRouting {
+    const setIdentifier = `p${phase}-${locationId}`;
+    const owner = this.routingOwner(service);
+    return {
+      layers: this.layers(service).filter((l) => l.setIdentifier === setIdentifier),
+      owner:
+        owner?.phase === phase && owner.locationId === locationId
+          ? { markets: this.platform.markets.map((m) => m.code), entryLegacy: this.entryLegacy(service) }
+          : undefined,
+      restOfWorld: this.restOfWorld(service).find((t) => t.setIdentifier === setIdentifier),
+    };
   }
 
   /** AWS region of an AWS location. */
@@ -159,7 +288,8 @@ export class MigrationPlan {
       const targets: RouteTarget[] = [];
       let remaining = 100;
       for (const s of [...sites].reverse()) {
-        const weight = Math.round((remaining * s.phase.cutoverPercent) / 100);
+        const share = this.dataState(s.phase.phase, s.location.id, service) === 'copying' ? 0 : s.phase.cutoverPercent;
+        const weight = Math.round((remaining * share) / 100);
         targets.unshift({
           setIdentifier: `p${s.phase.phase}-${s.location.id}`,
           weight,
@@ -184,12 +314,17 @@ export class MigrationPlan {
   public restOfWorld(service: string): RestOfWorldTarget[] {
     return this.sites()
       .filter((s) => s.phase.services.includes(service) && s.site.markets.includes(REST_OF_WORLD))
-      .map((s) => ({
-        setIdentifier: `p${s.phase.phase}-${s.location.id}`,
-        locationId: s.location.id,
-        weight: s.phase.cutoverPercent,
-        legacyWeight: 100 - s.phase.cutoverPercent,
-      }));
+      .map((s) => {
+        const serves = this.dataState(s.phase.phase, s.location.id, service) !== 'copying';
+        const weight = serves ? s.phase.cutoverPercent : 0;
+        return {
+          setIdentifier: `p${s.phase.phase}-${s.location.id}`,
+          locationId: s.location.id,
+          weight,
+          legacyWeight: 100 - weight,
+          serves,
+        };
+      });
   }
 
   /**
@@ -213,6 +348,8 @@ export class MigrationPlan {
   public legacyReplicationMarkets(phase: number, locationId: string, service: string): string[] {
     const site = this.phase(phase).locations.find((l) => l.location === locationId);
     if (!site || !this.service(service).database?.legacySchema) return [];
+    // Finished: the final sync is done and this location is the system of record; the copy goes away.
+    if (this.dataState(phase, locationId, service) === 'finished') return [];
     const earlier = new Set(
       this.phases
         .filter((p) => p.phase < phase && p.services.includes(service))

@@ -18,6 +18,10 @@ export const CountryCode = z
   .string()
   .regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 country code in capitals, such as "SG"');
 
+/** Where a location's copy of a service's rows stands (see PhaseLocationSchema.data). */
+export const DATA_STATES = ['copying', 'ready', 'finished'] as const;
+export type DataState = (typeof DATA_STATES)[number];
+
 /** `*` stands for every country not listed as a market: Route 53's geolocation default. */
 export const REST_OF_WORLD = '*';
 
@@ -183,6 +187,12 @@ export const PhaseLocationSchema = z.strictObject({
     .describe('Markets whose users this location serves in this phase; "*" is every unlisted country.'),
   minTasks: z.number().int().min(1).max(100).default(2).describe('Fewest tasks per service. Default: 2.'),
   maxTasks: z.number().int().min(1).max(200).default(10).describe('Most tasks per service. Default: 10.'),
+  data: z
+    .record(z.string(), z.enum(DATA_STATES))
+    .default({})
+    .describe(
+      "Per service, where this location's copy of its markets' rows stands. copying: rows are being copied here (full load, then change capture); no record may send users here. ready: an engineer validated the copy after full load; users may come while copying continues. finished: write freeze, final sync and validation are done, copying stopped and its resources removed; this location is the system of record and takes all of its markets' traffic. Default: copying for every service with a database.",
+    ),
 });
 
 export const PhaseSchema = z

@@ -28,7 +28,65 @@ export function checkPlan(platformFile: string, platform: PlatformConfig, phases
   if (issues.length > 0) return issues;
 
   checkRouting(platform, phases, report);
+  checkData(platform, phases, report);
   return issues;
+}
+
+/**
+ * No users before their rows: a location takes traffic only once its copy is ready (or it is the
+ * system of record), a finished location takes all of its markets' traffic, and a copy is ready
+ * only when its source is. Each message names the market, service and location and what to set.
+ */
+function checkData(platform: PlatformConfig, phases: readonly ParsedPhase[], report: Report): void {
+  const plan = new MigrationPlan(
+    platform,
+    phases.map((p) => p.config),
+  );
+  for (const { file, config: phase } of phases) {
+    phase.locations.forEach((site, i) => {
+      for (const [service, state] of Object.entries(site.data)) {
+        const known = platform.services.find((s) => s.name === service);
+        if (!phase.services.includes(service) || !known?.database) {
+          const withData = phase.services.filter((s) => platform.services.find((x) => x.name === s)?.database);
+          report(
+            file,
+            ['locations', i, 'data', service],
+            `${describeValue(service)} is not a service of this phase with a database, ${expectedOneOf(service, withData)} (state ${state})`,
+          );
+        }
+      }
+      for (const service of phase.services) {
+        const state = plan.dataState(phase.phase, site.location, service);
+        const markets = site.markets.join(', ');
+        const path = ['locations', i, 'data', service];
+        if (state === 'copying' && phase.cutoverPercent > 0) {
+          report(
+            file,
+            ['cutoverPercent'],
+            `sends ${phase.cutoverPercent}% of the ${service} traffic of ${markets} to ${describeValue(site.location)}, whose copy of their rows is still copying (locations[${i}].data.${service}); expected locations[${i}].data.${service}: ready once the full load is validated, or cutoverPercent: 0`,
+          );
+        }
+        if (state === 'finished' && phase.cutoverPercent < 100) {
+          report(
+            file,
+            path,
+            `finished makes ${describeValue(site.location)} the system of record for the ${service} rows of ${markets}, but cutoverPercent ${phase.cutoverPercent} still sends ${100 - phase.cutoverPercent}% elsewhere, where those rows are stale; expected cutoverPercent: 100, or ready until then`,
+          );
+        }
+        if (state === 'copying') continue;
+        for (const market of site.markets.filter((m) => m !== REST_OF_WORLD)) {
+          const source = plan.dataSource(phase.phase, service, market);
+          if (source !== 'legacy' && plan.dataState(source.phase, source.locationId, service) === 'copying') {
+            report(
+              file,
+              path,
+              `${state} for ${market}'s ${service} rows, but they come from ${describeValue(source.locationId)} (phase ${source.phase}), whose own copy is still copying; expected copying here until phase ${source.phase} is ready there`,
+            );
+          }
+        }
+      }
+    });
+  }
 }
 
 function duplicates<T>(items: readonly T[], key: (t: T) => string): number[] {

@@ -1,7 +1,7 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
-import type { MarketRoute } from '../config/migration-plan';
+import type { MarketLayer, SiteRouting } from '../config/migration-plan';
 import { REST_OF_WORLD } from '../config/schema';
 
 /** An HTTPS endpoint that answers a market's name, with the path Route 53 checks. */
@@ -18,26 +18,12 @@ export interface MarketRoutingProps {
   readonly zone: route53.IHostedZone;
   /** The service's public name, such as `shop.example.com`. */
   readonly serviceDomain: string;
-  /** Every declared market's route for this service, from `MigrationPlan.routes`. */
-  readonly routes: readonly MarketRoute[];
-  /** This site's set identifier (`p<phase>-<location>`); it writes only its own weights. */
-  readonly setIdentifier: string;
+  /** What this site writes, from `MigrationPlan.siteRouting`: its layers, and the owner's records if it is the owner. */
+  readonly routing: SiteRouting;
   /** Where this site answers. */
   readonly endpoint: RoutedEndpoint;
-  /** The legacy data center's endpoint: the other side of every cutover. */
+  /** The legacy data center's endpoint: the bottom of every market's layers. */
   readonly legacy: RoutedEndpoint;
-  /**
-   * Whether this site is the service's routing owner: it then writes the geolocation record
-   * of every market (and the default) and every declared market's legacy weight.
-   * @default false
-   */
-  readonly ownsGeolocation?: boolean;
-  /**
-   * This site's share against legacy for the rest-of-the-world users it is nearest to, when
-   * it serves `*`: it then writes its latency record and its own weighted pair.
-   * @default - this site does not serve the rest of the world
-   */
-  readonly restOfWorld?: { readonly weight: number; readonly legacyWeight: number };
   /**
    * Record TTL; short so a cutover change or a failover takes effect quickly.
    * @default 60
@@ -50,22 +36,35 @@ export function marketName(market: string, serviceDomain: string): string {
   return `${market === REST_OF_WORLD ? 'world' : market.toLowerCase()}.${serviceDomain}`;
 }
 
+/** `p3.in.shop.example.com`: one phase's layer of a market's routing. */
+export function layerName(phase: number, market: string, serviceDomain: string): string {
+  return `p${phase}.${marketName(market, serviceDomain)}`;
+}
+
 /**
- * Route 53 records that send each market's users where the plan says.
+ * Route 53 records that send each market's users where the plan says, with each phase's number in
+ * that phase's own records only.
  *
- * `<service>` answers by geolocation, one record per declared market, each a CNAME to
- * `<market>.<service>`. That name holds weighted CNAMEs, one per site serving the market plus
- * the legacy data center: the cutover. Countries no market declares fall to the geolocation
- * default, `world.<service>`, which answers by latency among the sites serving `*`; each
- * points at `world-<site>.<service>`, that site's own weighted pair against legacy. Every
- * weighted record has a health check, so an unhealthy site's share moves to the market's other
- * targets, all of which are places the market's data may live.
+ * `<service>` answers by geolocation, one record per declared market (written by the service's
+ * routing owner), each a CNAME to `<market>.<service>`. That name holds one weighted record per
+ * phase serving the market, each a CNAME to the phase's layer `p<phase>.<market>.<service>`,
+ * weight 1 for the latest phase and 0 for the others. A layer sends the phase's cutover to its
+ * site (once the site's copy of the rows is ready) and the rest to the layer below: the previous
+ * phase's, or the legacy data center. So a cutover edit changes one layer in one stack; a new
+ * phase adds its records beside the others, and whichever stack deploys first, every name keeps
+ * an answer (see `MigrationPlan.layers` and `entryLegacy`).
+ *
+ * Countries no market declares fall to the geolocation default, `world.<service>`, which
+ * answers by latency among the sites serving `*`; each points at `world-<site>.<service>`, that
+ * site's own weighted pair against legacy. Every record that reaches an endpoint has a health
+ * check, so an unhealthy site's share moves down its layers, to places the market's data may live.
  */
 export class MarketRouting extends Construct {
   public readonly healthCheck: route53.HealthCheck;
 
   constructor(scope: Construct, id: string, props: MarketRoutingProps) {
     super(scope, id);
+    const { routing, serviceDomain } = props;
     const ttl = Duration.seconds(props.ttlSeconds ?? 60);
     const check = (checkId: string, endpoint: RoutedEndpoint) =>
       new route53.HealthCheck(this, checkId, {
@@ -80,70 +79,103 @@ export class MarketRouting extends Construct {
       new route53.CnameRecord(this, recordId, { zone: props.zone, ttl, ...options });
 
     this.healthCheck = check('Health', props.endpoint);
-    const legacyCheck = props.ownsGeolocation || props.restOfWorld ? check('LegacyHealth', props.legacy) : undefined;
+    let legacyCheck: route53.HealthCheck | undefined;
+    const legacyHealth = () => {
+      legacyCheck ??= check('LegacyHealth', props.legacy);
+      return legacyCheck;
+    };
 
-    for (const route of props.routes) {
-      const name = marketName(route.market, props.serviceDomain);
-      const own = route.targets.find((t) => t.setIdentifier === props.setIdentifier);
-      if (own) {
-        cname(`Weight${route.market}`, {
-          recordName: name,
-          domainName: props.endpoint.hostname,
-          weight: own.weight,
-          setIdentifier: props.setIdentifier,
-          healthCheck: this.healthCheck,
+    for (const layer of routing.layers) this.addLayer(layer, props, cname, legacyHealth);
+
+    if (routing.owner) {
+      for (const market of routing.owner.markets) {
+        cname(`Geo${market}`, {
+          recordName: serviceDomain,
+          domainName: marketName(market, serviceDomain),
+          geoLocation: route53.GeoLocation.country(market),
+          setIdentifier: `geo-${market.toLowerCase()}`,
         });
       }
-      if (!props.ownsGeolocation) continue;
-      cname(`Geo${route.market}`, {
-        recordName: props.serviceDomain,
-        domainName: name,
-        geoLocation: route53.GeoLocation.country(route.market),
-        setIdentifier: `geo-${route.market.toLowerCase()}`,
-      });
-      const legacy = route.targets.find((t) => t.setIdentifier === 'legacy');
-      if (legacy) {
-        cname(`Legacy${route.market}`, {
-          recordName: name,
+      for (const { market, weight } of routing.owner.entryLegacy) {
+        cname(`Legacy${market}`, {
+          recordName: marketName(market, serviceDomain),
           domainName: props.legacy.hostname,
-          weight: legacy.weight,
+          weight,
           setIdentifier: 'legacy',
-          healthCheck: legacyCheck,
+          healthCheck: legacyHealth(),
         });
       }
-    }
-
-    const world = marketName(REST_OF_WORLD, props.serviceDomain);
-    if (props.ownsGeolocation) {
       cname('GeoWorld', {
-        recordName: props.serviceDomain,
-        domainName: world,
+        recordName: serviceDomain,
+        domainName: marketName(REST_OF_WORLD, serviceDomain),
         geoLocation: route53.GeoLocation.default(),
         setIdentifier: 'geo-world',
       });
     }
-    if (props.restOfWorld) {
-      const nearest = `world-${props.setIdentifier}.${props.serviceDomain}`;
+
+    const world = routing.restOfWorld;
+    if (world) {
+      const nearest = `world-${world.setIdentifier}.${serviceDomain}`;
       cname('WorldLatency', {
-        recordName: world,
+        recordName: marketName(REST_OF_WORLD, serviceDomain),
         domainName: nearest,
         region: Stack.of(this).region,
-        setIdentifier: props.setIdentifier,
-        healthCheck: this.healthCheck,
+        setIdentifier: world.setIdentifier,
+        healthCheck: world.serves ? this.healthCheck : undefined,
       });
-      cname('WorldWeight', {
-        recordName: nearest,
-        domainName: props.endpoint.hostname,
-        weight: props.restOfWorld.weight,
-        setIdentifier: props.setIdentifier,
-        healthCheck: this.healthCheck,
-      });
+      // Until the site's copy is ready, its pair holds only legacy: no route to an empty database.
+      if (world.serves) {
+        cname('WorldWeight', {
+          recordName: nearest,
+          domainName: props.endpoint.hostname,
+          weight: world.weight,
+          setIdentifier: world.setIdentifier,
+          healthCheck: this.healthCheck,
+        });
+      }
       cname('WorldLegacy', {
         recordName: nearest,
         domainName: props.legacy.hostname,
-        weight: props.restOfWorld.legacyWeight,
+        weight: world.legacyWeight,
         setIdentifier: 'legacy',
-        healthCheck: legacyCheck,
+        healthCheck: legacyHealth(),
+      });
+    }
+  }
+
+  /** This phase's layer of one market: its record at the market's name, its site, and the way down. */
+  private addLayer(
+    layer: MarketLayer,
+    props: MarketRoutingProps,
+    cname: (recordId: string, options: Omit<route53.CnameRecordProps, 'zone' | 'ttl'>) => route53.CnameRecord,
+    legacyHealth: () => route53.HealthCheck,
+  ): void {
+    const { serviceDomain } = props;
+    const name = layerName(layer.phase, layer.market, serviceDomain);
+    cname(`Entry${layer.market}`, {
+      recordName: marketName(layer.market, serviceDomain),
+      domainName: name,
+      weight: layer.entryWeight,
+      setIdentifier: `p${layer.phase}`,
+    });
+    if (layer.serves) {
+      cname(`Layer${layer.market}`, {
+        recordName: name,
+        domainName: props.endpoint.hostname,
+        weight: layer.weight,
+        setIdentifier: layer.setIdentifier,
+        healthCheck: this.healthCheck,
+      });
+    }
+    if (layer.below) {
+      const toLegacy = layer.below === 'legacy';
+      cname(`Below${layer.market}`, {
+        recordName: name,
+        domainName: toLegacy ? props.legacy.hostname : layerName(layer.below.phase, layer.market, serviceDomain),
+        // Weight 0 next to a site at 100 % is the failover when the site's health check fails.
+        weight: layer.serves ? 100 - layer.weight : 100,
+        setIdentifier: 'below',
+        healthCheck: toLegacy ? legacyHealth() : undefined,
       });
     }
   }

@@ -40,15 +40,10 @@ export class PhaseStage extends Stage {
     const cdnAudience = plan.cdnAudience(phase);
 
     const servicesAt = (locationId: string): RegionalService[] =>
-      phase.services.map((service) => {
-        const owner = plan.routingOwner(service);
-        return {
-          config: plan.service(service),
-          routes: plan.routes(service),
-          ownsRouting: owner?.phase === phase.phase && owner.locationId === locationId,
-          restOfWorld: plan.restOfWorld(service).find((t) => t.setIdentifier === `p${phase.phase}-${locationId}`),
-        };
-      });
+      phase.services.map((service) => ({
+        config: plan.service(service),
+        routing: plan.siteRouting(phase.phase, locationId, service),
+      }));
     const tags = (location: string) => ({
       'migration:phase': String(phase.phase),
       'migration:workload': phase.workload,
@@ -98,7 +93,6 @@ export class PhaseStage extends Stage {
         services: servicesAt(location.id),
         domainName: environment.domainName,
         hostedZoneId: environment.hostedZoneId,
-        setIdentifier: `p${phase.phase}-${location.id}`,
         legacy: { hostname: legacy.originHostname },
         minTasks: site.minTasks,
         maxTasks: site.maxTasks,
@@ -116,7 +110,6 @@ export class PhaseStage extends Stage {
         services: servicesAt(location.id),
         domainName: environment.domainName,
         hostedZoneId: environment.hostedZoneId,
-        setIdentifier: `p${phase.phase}-${location.id}`,
         endpoint: location.endpoint,
         legacy: { hostname: legacy.originHostname },
       });

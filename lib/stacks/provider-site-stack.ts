@@ -10,8 +10,6 @@ export interface ProviderSiteStackProps extends StackProps {
   readonly services: readonly RegionalService[];
   readonly domainName: string;
   readonly hostedZoneId: string;
-  /** This site's weighted-record set identifier, `p<phase>-<location>`. */
-  readonly setIdentifier: string;
   /** The provider's public endpoint that serves every service of the phase. */
   readonly endpoint: string;
   /** The legacy data center's public endpoint: the other side of the cutover. */
@@ -30,16 +28,13 @@ export class ProviderSiteStack extends Stack {
       hostedZoneId: props.hostedZoneId,
       zoneName: props.domainName,
     });
-    for (const { config, routes, ownsRouting, restOfWorld } of props.services) {
+    for (const { config, routing } of props.services) {
       new MarketRouting(this, `${constructId(config.name)}Routing`, {
         zone,
         serviceDomain: `${config.name}.${props.domainName}`,
-        routes,
-        setIdentifier: props.setIdentifier,
+        routing,
         endpoint: { hostname: props.endpoint, healthCheckPath: config.healthCheckPath },
         legacy: { ...props.legacy, healthCheckPath: config.healthCheckPath },
-        ownsGeolocation: ownsRouting,
-        restOfWorld,
       });
     }
   }

@@ -3,7 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import type { Construct } from 'constructs';
-import type { MarketRoute } from '../config/migration-plan';
+import type { SiteRouting } from '../config/migration-plan';
 import type { ServiceConfig } from '../config/schema';
 import { MarketRouting, type RoutedEndpoint } from '../constructs/market-routing';
 import { RelationalStore } from '../constructs/relational-store';
@@ -15,12 +15,8 @@ import type { DataStack } from './data-stack';
 /** One service as this region runs it, with its routing. */
 export interface RegionalService {
   readonly config: ServiceConfig;
-  /** Every market's route for the service, from the plan. */
-  readonly routes: readonly MarketRoute[];
-  /** Whether this site writes the service's geolocation records and legacy weights. */
-  readonly ownsRouting: boolean;
-  /** This site's share against legacy for the rest of the world, when it serves `*`. */
-  readonly restOfWorld?: { readonly weight: number; readonly legacyWeight: number };
+  /** What this site writes for the service's routing, from `MigrationPlan.siteRouting`. */
+  readonly routing: SiteRouting;
 }
 
 /** Props for {@link ServiceStack}. */
@@ -32,8 +28,6 @@ export interface ServiceStackProps extends StackProps {
   readonly domainName: string;
   /** The existing public hosted zone of `domainName`, imported by ID. */
   readonly hostedZoneId: string;
-  /** This site's weighted-record set identifier, `p<phase>-<location>`. */
-  readonly setIdentifier: string;
   /** The legacy data center's public endpoint: the other side of every cutover. */
   readonly legacy: Omit<RoutedEndpoint, 'healthCheckPath'>;
   readonly minTasks: number;
@@ -68,7 +62,7 @@ export class ServiceStack extends Stack {
     const alarms = new ServiceAlarms(this, 'Alarms', { topicKey: data.logsKey, email: props.alarmEmail });
 
     const webServices = new Map<string, WebService>();
-    for (const { config, routes, ownsRouting, restOfWorld } of props.services) {
+    for (const { config, routing } of props.services) {
       const name = constructId(config.name);
       const domainName = `${config.name}.${props.domainName}`;
       const database = data.databases.get(config.name);
@@ -120,12 +114,9 @@ export class ServiceStack extends Stack {
       new MarketRouting(this, `${name}Routing`, {
         zone,
         serviceDomain: domainName,
-        routes,
-        setIdentifier: props.setIdentifier,
+        routing,
         endpoint: { hostname: web.loadBalancer.loadBalancerDnsName, healthCheckPath: config.healthCheckPath },
         legacy: { ...props.legacy, healthCheckPath: config.healthCheckPath },
-        ownsGeolocation: ownsRouting,
-        restOfWorld,
       });
       alarms.monitor(name, web, database);
       webServices.set(config.name, web);

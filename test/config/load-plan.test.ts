@@ -65,6 +65,35 @@ describe('loadPlan', () => {
   // Each case breaks one thing; the message must name the file, the line, the path, and say what was expected.
   test.each<[string, Mutation[], RegExp]>([
     [
+      'users sent to a location whose copy of their rows is still copying (India to Mumbai at 10 %)',
+      [set(P3, ['cutoverPercent'], 10)],
+      /^phases\/phase-3\.yaml:\d+: cutoverPercent: sends 10% of the shop traffic of IN to "ap-south-1", whose copy of their rows is still copying \(locations\[0\]\.data\.shop\); expected locations\[0\]\.data\.shop: ready once the full load is validated, or cutoverPercent: 0/,
+    ],
+    [
+      'a finished location that does not take all of its markets (stale rows elsewhere)',
+      [set(P2, ['locations', 0, 'data', 'accounts'], 'finished')],
+      /^phases\/phase-2\.yaml:\d+: locations\[0\]\.data\.accounts: finished makes "us-west-2" the system of record for the accounts rows of US, \*, but cutoverPercent 50 still sends 50% elsewhere/,
+    ],
+    [
+      "a copy marked ready while its source's own copy is still copying",
+      [
+        set(P1, ['locations', 1, 'data', 'shop'], 'copying'),
+        set(P1, ['cutoverPercent'], 0),
+        set(P3, ['locations', 0, 'data'], { shop: 'ready' }),
+      ],
+      /^phases\/phase-3\.yaml:\d+: locations\[0\]\.data\.shop: ready for IN's shop rows, but they come from "ap-southeast-1" \(phase 1\), whose own copy is still copying/,
+    ],
+    [
+      'a data state for a service the phase does not run',
+      [set(P1, ['locations', 0, 'data', 'photos'], 'ready')],
+      /^phases\/phase-1\.yaml:\d+: locations\[0\]\.data\.photos: "photos" is not a service of this phase with a database, expected one of: shop/,
+    ],
+    [
+      'an unknown data state',
+      [set(P1, ['locations', 0, 'data', 'shop'], 'done')],
+      /^phases\/phase-1\.yaml:\d+: locations\[0\]\.data\.shop: .*copying.*ready.*finished/,
+    ],
+    [
       'an unknown region',
       [set(PLATFORM, ['locations', 0, 'region'], 'us-west-9')],
       /^phases\/platform\.yaml:\d+: locations\[0\]\.region: unknown AWS region "us-west-9", expected one of: /,

@@ -1,28 +1,75 @@
 import { defaultPlan, planWith } from '../support/harness';
 
+/** Phase 3 once both sites' copies are validated, at 10 %: the state the runbook reaches next. */
+const PHASE_3_READY = (t: string) =>
+  t
+    .replace('cutoverPercent: 0', 'cutoverPercent: 10')
+    .replace(
+      'markets: [IN]',
+      'markets: [IN]\n    data: { shop: ready, accounts: ready, messaging: ready, photos: ready }',
+    )
+    .replace(
+      'markets: [BR]',
+      'markets: [BR]\n    data: { shop: ready, accounts: ready, messaging: ready, photos: ready }',
+    );
+
 describe('MigrationPlan.routes', () => {
   const plan = defaultPlan();
-  const weights = (service: string, market: string) =>
+  const ready = planWith({ file: 'phases/phase-3.yaml', edit: PHASE_3_READY });
+  const weights = (service: string, market: string, of = plan) =>
     Object.fromEntries(
-      (plan.routes(service).find((r) => r.market === market)?.targets ?? []).map((t) => [t.setIdentifier, t.weight]),
+      (of.routes(service).find((r) => r.market === market)?.targets ?? []).map((t) => [t.setIdentifier, t.weight]),
     );
 
   test.each([
     // phase 1 is at 100 %: California and Singapore carry everything, legacy stays at 0 as a failover target
     ['shop', 'US', { 'p1-us-west-1': 100, legacy: 0 }],
-    // phase 3 takes 10 % of India from Singapore into Mumbai
-    ['shop', 'IN', { 'p1-ap-southeast-1': 90, 'p3-ap-south-1': 10, legacy: 0 }],
-    // Brazil was never moved before phase 3: 10 % to the provider, the rest stays on legacy
-    ['shop', 'BR', { 'p3-br-sao-paulo': 10, legacy: 90 }],
+    // phase 3 is still copying India's rows into Mumbai: no traffic goes there yet
+    ['shop', 'IN', { 'p1-ap-southeast-1': 100, 'p3-ap-south-1': 0, legacy: 0 }],
+    // Brazil was never moved: it stays on legacy until the provider's copy is ready
+    ['shop', 'BR', { 'p3-br-sao-paulo': 0, legacy: 100 }],
     // phase 2 is at 50 %
     ['photos', 'SG', { 'p2-ap-southeast-1': 50, legacy: 50 }],
-    // phase 3 takes its 10 % of India first; phase 2 takes 50 % of the 90 % left; legacy keeps the rest
-    ['photos', 'IN', { 'p2-ap-southeast-1': 45, 'p3-ap-south-1': 10, legacy: 45 }],
+    ['photos', 'IN', { 'p2-ap-southeast-1': 50, 'p3-ap-south-1': 0, legacy: 50 }],
     // China is never served abroad; Russia has nowhere to go yet: both stay where they are
     ['shop', 'CN', { legacy: 100 }],
     ['accounts', 'RU', { legacy: 100 }],
   ])('%s for %s is weighted %j', (service, market, expected) => {
     expect(weights(service, market)).toEqual(expected);
+  });
+
+  test.each([
+    // once phase 3's copies are ready at 10 %, it takes 10 % of India from Singapore into Mumbai
+    ['shop', 'IN', { 'p1-ap-southeast-1': 90, 'p3-ap-south-1': 10, legacy: 0 }],
+    // Brazil was never moved before phase 3: 10 % to the provider, the rest stays on legacy
+    ['shop', 'BR', { 'p3-br-sao-paulo': 10, legacy: 90 }],
+    // phase 3 takes its 10 % of India first; phase 2 takes 50 % of the 90 % left; legacy keeps the rest
+    ['photos', 'IN', { 'p2-ap-southeast-1': 45, 'p3-ap-south-1': 10, legacy: 45 }],
+  ])('with phase 3 ready at 10 %%, %s for %s is weighted %j', (service, market, expected) => {
+    expect(weights(service, market, ready)).toEqual(expected);
+  });
+
+  test("each phase's layer holds only its own number: its site at its cutover, the rest to the layer below", () => {
+    const layers = ready.layers('photos').filter((l) => l.market === 'IN');
+    expect(
+      layers.map(({ phase, serves, weight, below, entryWeight }) => ({ phase, serves, weight, below, entryWeight })),
+    ).toEqual([
+      { phase: 2, serves: true, weight: 50, below: 'legacy', entryWeight: 0 },
+      { phase: 3, serves: true, weight: 10, below: { phase: 2 }, entryWeight: 1 },
+    ]);
+    // while copying, the layer passes everything down and the site gets no record at all
+    const copying = plan.layers('photos').find((l) => l.market === 'IN' && l.phase === 3);
+    expect(copying).toMatchObject({ serves: false, weight: 0, below: { phase: 2 } });
+  });
+
+  test('the owner keeps a legacy record at a market name while at most one phase serves it, so the name always answers', () => {
+    const legacy = Object.fromEntries(plan.entryLegacy('shop').map((e) => [e.market, e.weight]));
+    // served by phase 1 and phase 3: the layers are the fallback, no legacy record
+    expect(legacy.IN).toBeUndefined();
+    // served by one phase: a standby legacy record at 0; served by none: legacy at 1
+    expect(legacy.US).toBe(0);
+    expect(legacy.BR).toBe(0);
+    expect(legacy.CN).toBe(1);
   });
 
   test('every declared market has a route, and weights of a market add up to 100', () => {
@@ -89,10 +136,10 @@ describe('MigrationPlan.routes', () => {
 
   test('the rest of the world is answered by each site serving "*", each with its own cutover', () => {
     expect(plan.restOfWorld('shop')).toEqual([
-      { setIdentifier: 'p1-us-west-1', locationId: 'us-west-1', weight: 100, legacyWeight: 0 },
+      { setIdentifier: 'p1-us-west-1', locationId: 'us-west-1', weight: 100, legacyWeight: 0, serves: true },
     ]);
     expect(plan.restOfWorld('photos')).toEqual([
-      { setIdentifier: 'p2-us-west-2', locationId: 'us-west-2', weight: 50, legacyWeight: 50 },
+      { setIdentifier: 'p2-us-west-2', locationId: 'us-west-2', weight: 50, legacyWeight: 50, serves: true },
     ]);
   });
 

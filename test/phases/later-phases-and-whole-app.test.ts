@@ -70,16 +70,18 @@ describe('Phase 2: accounts, messaging and photo sync', () => {
     expect(JSON.stringify(statements)).toContain('/app');
   });
 
-  test('photo sync at a 50 % cutover leaves half of Singapore on legacy', () => {
-    synth.template(2, 'Service-ap-southeast-1').hasResourceProperties('AWS::Route53::RecordSet', {
-      Name: 'sg.photos.shop.example.com.',
+  test("photo sync at a 50 % cutover leaves half of Singapore on legacy, both numbers in phase 2's own layer", () => {
+    const sg = synth.template(2, 'Service-ap-southeast-1');
+    sg.hasResourceProperties('AWS::Route53::RecordSet', {
+      Name: 'p2.sg.photos.shop.example.com.',
       SetIdentifier: 'p2-ap-southeast-1',
       Weight: 50,
     });
-    synth.template(2, 'Service-us-west-2').hasResourceProperties('AWS::Route53::RecordSet', {
-      Name: 'sg.photos.shop.example.com.',
-      SetIdentifier: 'legacy',
+    sg.hasResourceProperties('AWS::Route53::RecordSet', {
+      Name: 'p2.sg.photos.shop.example.com.',
+      SetIdentifier: 'below',
       Weight: 50,
+      ResourceRecords: ['origin.bj.example.com'],
     });
   });
 });
@@ -94,18 +96,23 @@ describe('Phase 3: in-country markets', () => {
     expect(synth.template(3, id).toJSON()).toMatchSnapshot();
   });
 
-  test('the provider site holds no data: only health checks and weighted records to its endpoint', () => {
+  test("the provider site holds no data, and sends nobody to its endpoint while Brazil's rows are copying", () => {
     const site = synth.template(3, 'Site-br-sao-paulo');
     const types = new Set(
       Object.values(site.toJSON().Resources as Record<string, { Type: string }>).map((r) => r.Type),
     );
     expect([...types].sort()).toEqual(['AWS::Route53::HealthCheck', 'AWS::Route53::RecordSet']);
     site.hasResourceProperties('AWS::Route53::RecordSet', {
-      Name: 'br.shop.shop.example.com.',
-      SetIdentifier: 'p3-br-sao-paulo',
-      Weight: 10,
-      ResourceRecords: ['edge.br-sp.partner.example.net'],
+      Name: 'p3.br.shop.shop.example.com.',
+      SetIdentifier: 'below',
+      Weight: 100,
+      ResourceRecords: ['origin.bj.example.com'],
     });
+    site.resourcePropertiesCountIs(
+      'AWS::Route53::RecordSet',
+      { ResourceRecords: ['edge.br-sp.partner.example.net'] },
+      0,
+    );
   });
 
   test('Mumbai replicates nothing from legacy: India moved to Singapore earlier, so legacy no longer has its writes', () => {
@@ -113,15 +120,23 @@ describe('Phase 3: in-country markets', () => {
     synth.template(2, 'Data-ap-southeast-1').resourceCountIs('AWS::DMS::ReplicationConfig', 3);
   });
 
-  test('Mumbai takes 10 % of India for every service', () => {
+  test("Mumbai is India's latest layer for every service, and passes all of it down while its copy is not ready", () => {
     const service = synth.template(3, 'Service-ap-south-1');
     for (const name of ['shop', 'accounts', 'messaging', 'photos']) {
       service.hasResourceProperties('AWS::Route53::RecordSet', {
         Name: `in.${name}.shop.example.com.`,
-        SetIdentifier: 'p3-ap-south-1',
-        Weight: 10,
+        SetIdentifier: 'p3',
+        Weight: 1,
+        ResourceRecords: [`p3.in.${name}.shop.example.com`],
+      });
+      service.hasResourceProperties('AWS::Route53::RecordSet', {
+        Name: `p3.in.${name}.shop.example.com.`,
+        SetIdentifier: 'below',
+        Weight: 100,
+        ResourceRecords: [`p${name === 'shop' ? 1 : 2}.in.${name}.shop.example.com`],
       });
     }
+    service.resourcePropertiesCountIs('AWS::Route53::RecordSet', { SetIdentifier: 'p3-ap-south-1' }, 0);
     // Mumbai owns no geolocation records: phase 1 and 2 own those, so deploying phase 3 collides with nothing.
     service.resourcePropertiesCountIs('AWS::Route53::RecordSet', { GeoLocation: Match.anyValue() }, 0);
   });

@@ -228,13 +228,20 @@ describe('Phase 1 service stacks', () => {
       .map((r) => r.Properties.GeoLocation.CountryCode)
       .sort();
     expect(geo).toEqual(['*', ...synth.plan.platform.markets.map((m) => m.code)].sort());
+    // China is served by no phase: its name answers with legacy alone
     service().hasResourceProperties('AWS::Route53::RecordSet', {
       Name: 'cn.shop.shop.example.com.',
       Type: 'CNAME',
       SetIdentifier: 'legacy',
-      Weight: 100,
+      Weight: 1,
       ResourceRecords: ['origin.bj.example.com'],
     });
+    // India is served by phases 1 and 3: their layers are the fallback, the owner keeps no legacy record
+    service().resourcePropertiesCountIs(
+      'AWS::Route53::RecordSet',
+      { Name: 'in.shop.shop.example.com.', SetIdentifier: 'legacy' },
+      0,
+    );
   });
 
   test('the rest of the world goes by latency to the nearest site serving it, then by weight against legacy', () => {
@@ -258,13 +265,28 @@ describe('Phase 1 service stacks', () => {
       .resourcePropertiesCountIs('AWS::Route53::RecordSet', { Region: Match.anyValue() }, 0);
   });
 
-  test('Singapore writes only its own weighted records, with health checks', () => {
+  test("Singapore writes only its own layer of each market: its site at phase 1's cutover, the rest to legacy", () => {
     const sg = synth.template(1, 'Service-ap-southeast-1');
     sg.resourcePropertiesCountIs('AWS::Route53::RecordSet', { GeoLocation: Match.anyValue() }, 0);
+    // India's name points at phase 1's layer with weight 0: phase 3 serves India too, and the latest phase wins
     sg.hasResourceProperties('AWS::Route53::RecordSet', {
       Name: 'in.shop.shop.example.com.',
+      SetIdentifier: 'p1',
+      Weight: 0,
+      ResourceRecords: ['p1.in.shop.shop.example.com'],
+    });
+    sg.hasResourceProperties('AWS::Route53::RecordSet', {
+      Name: 'p1.in.shop.shop.example.com.',
       SetIdentifier: 'p1-ap-southeast-1',
-      Weight: 90,
+      Weight: 100,
+      HealthCheckId: Match.anyValue(),
+    });
+    // at 100 % the way down to legacy is only the failover when the site's health check fails
+    sg.hasResourceProperties('AWS::Route53::RecordSet', {
+      Name: 'p1.in.shop.shop.example.com.',
+      SetIdentifier: 'below',
+      Weight: 0,
+      ResourceRecords: ['origin.bj.example.com'],
       HealthCheckId: Match.anyValue(),
     });
     sg.hasResourceProperties('AWS::Route53::HealthCheck', {

@@ -1,0 +1,161 @@
+/**
+ * The cutover as the plan drives it: each phase's number lives in that phase's templates only, no
+ * record sends users to a site whose copy of their rows is not ready, and finishing a copy removes
+ * its replication while every store stays.
+ */
+import type { Template } from 'aws-cdk-lib/assertions';
+import { loadPlan } from '../../lib/config/load-plan';
+import type { MigrationPlan } from '../../lib/config/migration-plan';
+import { defaultPlan, defaultPlanSources, type Synthesized, synthesize } from '../support/harness';
+
+// The subject here is template content: the built-in CloudFormation validator (which every other
+// synth of the suite runs, strictly) is off for these extra synths to keep the suite fast, and
+// back on for whatever file this worker runs next.
+const validation = process.env.CDK_VALIDATION;
+beforeAll(() => {
+  process.env.CDK_VALIDATION = 'false';
+});
+afterAll(() => {
+  if (validation === undefined) delete process.env.CDK_VALIDATION;
+  else process.env.CDK_VALIDATION = validation;
+});
+
+/** Phase 3 once both sites' copies are validated, at 10 %: every phase then has a non-zero number. */
+const PHASE_3_READY = (t: string) =>
+  t
+    .replace('cutoverPercent: 0', 'cutoverPercent: 10')
+    .replace(
+      'markets: [IN]',
+      'markets: [IN]\n    data: { shop: ready, accounts: ready, messaging: ready, photos: ready }',
+    )
+    .replace(
+      'markets: [BR]',
+      'markets: [BR]\n    data: { shop: ready, accounts: ready, messaging: ready, photos: ready }',
+    );
+
+/** The default plan with some files edited. */
+function planWith(edits: Record<string, (text: string) => string>): MigrationPlan {
+  const { platform, phases } = defaultPlanSources();
+  return loadPlan(
+    platform,
+    phases.map((s) => ({ ...s, text: edits[s.file]?.(s.text) ?? s.text })),
+  );
+}
+
+const P3 = 'phases/phase-3.yaml';
+const STATEFUL = [
+  'AWS::RDS::DBCluster',
+  'AWS::RDS::DBInstance',
+  'AWS::KMS::Key',
+  'AWS::S3::Bucket',
+  'AWS::Logs::LogGroup',
+];
+
+/** Every stack template of every phase, by `Phase/Stack`. */
+function templates(synth: Synthesized): Record<string, unknown> {
+  return Object.fromEntries(
+    synth.stages.flatMap((stage) =>
+      synth.assembly
+        .getNestedAssembly(stage.artifactId)
+        .stacks.map((artifact) => [`${stage.node.id}/${artifact.displayName.split('/').pop()}`, artifact.template]),
+    ),
+  );
+}
+
+/** The stacks whose templates differ between two synths. */
+function changed(before: Record<string, unknown>, after: Record<string, unknown>): string[] {
+  return Object.keys({ ...before, ...after })
+    .filter((id) => JSON.stringify(before[id]) !== JSON.stringify(after[id]))
+    .sort();
+}
+
+describe('each phase owns its numbers', () => {
+  let baseline: Record<string, unknown>;
+  beforeAll(() => {
+    baseline = templates(synthesize({ plan: planWith({ [P3]: PHASE_3_READY }), key: 'phase-3-ready' }));
+  });
+
+  test.each([
+    [1, 'cutoverPercent: 100', 'cutoverPercent: 60'],
+    [2, 'cutoverPercent: 50', 'cutoverPercent: 30'],
+    [3, 'cutoverPercent: 10', 'cutoverPercent: 40'],
+  ])('changing phase %i from "%s" to "%s" changes that phase\'s templates and no other', (phase, from, to) => {
+    // GIVEN one number changed in one phase file (phase 3 ready, so every phase has a number)
+    const file = `phases/phase-${phase}.yaml`;
+    const edit = (t: string) => {
+      expect(t).toContain(from);
+      return t.replace(from, to);
+    };
+    const plan = planWith(
+      phase === 3 ? { [P3]: (t) => edit(PHASE_3_READY(t)) } : { [P3]: PHASE_3_READY, [file]: edit },
+    );
+    // WHEN
+    const after = templates(synthesize({ plan, key: `phase-${phase}-edited` }));
+    // THEN only that phase's stacks differ
+    const diff = changed(baseline, after);
+    expect(diff.length).toBeGreaterThan(0);
+    expect(diff.filter((id) => !id.startsWith(`Phase${phase}/`))).toEqual([]);
+  });
+});
+
+describe('no route to a location before its data is there', () => {
+  test.each([
+    ['the default plan (phase 3 still copying)', defaultPlan()],
+    ['phase 3 ready at 10 %', planWith({ [P3]: PHASE_3_READY })],
+  ])(
+    '%s: every record that reaches a site belongs to a site whose copy is ready or which is the system of record',
+    (_name, plan) => {
+      const synth = synthesize({ plan, key: `walk-${plan.phase(3).cutoverPercent}` });
+      const toEmptySites: string[] = [];
+      let reaching = 0;
+      for (const { phase, location } of plan.sites()) {
+        const stackId = `${location.kind === 'aws' ? 'Service' : 'Site'}-${location.id}`;
+        const template: Template = synth.template(phase.phase, stackId);
+        // A site's own records carry its set identifier; walk every one, weighted or by latency.
+        const own = Object.values(
+          template.findResources('AWS::Route53::RecordSet', {
+            Properties: { SetIdentifier: `p${phase.phase}-${location.id}` },
+          }),
+        ) as { Properties: { Name: string; ResourceRecords: unknown[] } }[];
+        for (const { Properties: record } of own) {
+          const service = phase.services.find((s) => record.Name.includes(`.${s}.`)) ?? '';
+          if (plan.dataState(phase.phase, location.id, service) === 'copying') toEmptySites.push(record.Name);
+          if (!JSON.stringify(record.ResourceRecords).includes('world-')) reaching += 1;
+        }
+      }
+      expect(toEmptySites).toEqual([]);
+      expect(reaching).toBeGreaterThan(0);
+    },
+  );
+});
+
+describe('the end of a migration', () => {
+  test('marking a copy finished removes its replication and keeps every store', () => {
+    // GIVEN phase 1's shop copies finished (final sync done, phase 1 at 100 %)
+    const finished = planWith({
+      'phases/phase-1.yaml': (t) => t.replaceAll('data: { shop: ready }', 'data: { shop: finished }'),
+    });
+    // WHEN
+    const before = synthesize({ phases: [1], key: 'finished-before' });
+    const after = synthesize({ plan: finished, phases: [1], key: 'finished-after' });
+    // THEN DMS is gone, and every stateful resource is where it was, under the same logical ID
+    const stateful = (t: Template) =>
+      Object.entries(t.toJSON().Resources as Record<string, { Type: string }>)
+        .filter(([, r]) => STATEFUL.includes(r.Type))
+        .map(([id]) => id)
+        .sort();
+    for (const id of ['Data-us-west-1', 'Data-ap-southeast-1']) {
+      const dms = (t: Template) =>
+        Object.values(t.toJSON().Resources as Record<string, { Type: string }>).filter((r) =>
+          r.Type.startsWith('AWS::DMS::'),
+        );
+      expect(dms(before.template(1, id)).length).toBeGreaterThan(0);
+      expect(dms(after.template(1, id))).toEqual([]);
+      expect(stateful(after.template(1, id))).toEqual(stateful(before.template(1, id)));
+    }
+    // and nothing below a finished layer: the stale copies are no failover
+    after
+      .template(1, 'Service-ap-southeast-1')
+      .resourcePropertiesCountIs('AWS::Route53::RecordSet', { SetIdentifier: 'below' }, 0);
+  });
+});
