@@ -51,6 +51,8 @@ export interface RestOfWorldTarget {
   readonly legacyWeight: number;
   /** Whether the site answers the rest of the world: its copy of their rows is ready, or it is the system of record. */
   readonly serves: boolean;
+  /** Whether legacy still takes the rest (or the failover): false once the site is the system of record. */
+  readonly legacyFallback: boolean;
 }
 
 /**
@@ -315,7 +317,8 @@ export class MigrationPlan {
     return this.sites()
       .filter((s) => s.phase.services.includes(service) && s.site.markets.includes(REST_OF_WORLD))
       .map((s) => {
-        const serves = this.dataState(s.phase.phase, s.location.id, service) !== 'copying';
+        const state = this.dataState(s.phase.phase, s.location.id, service);
+        const serves = state !== 'copying';
         const weight = serves ? s.phase.cutoverPercent : 0;
         return {
           setIdentifier: `p${s.phase.phase}-${s.location.id}`,
@@ -323,6 +326,7 @@ export class MigrationPlan {
           weight,
           legacyWeight: 100 - weight,
           serves,
+          legacyFallback: state !== 'finished',
         };
       });
   }

@@ -60,8 +60,6 @@ export function layerName(phase: number, market: string, serviceDomain: string):
  * check, so an unhealthy site's share moves down its layers, to places the market's data may live.
  */
 export class MarketRouting extends Construct {
-  public readonly healthCheck: route53.HealthCheck;
-
   constructor(scope: Construct, id: string, props: MarketRoutingProps) {
     super(scope, id);
     const { routing, serviceDomain } = props;
@@ -78,14 +76,19 @@ export class MarketRouting extends Construct {
     const cname = (recordId: string, options: Omit<route53.CnameRecordProps, 'zone' | 'ttl'>) =>
       new route53.CnameRecord(this, recordId, { zone: props.zone, ttl, ...options });
 
-    this.healthCheck = check('Health', props.endpoint);
+    // Health checks exist only where a record uses them: a copying site has none yet.
+    let siteCheck: route53.HealthCheck | undefined;
+    const siteHealth = () => {
+      siteCheck ??= check('Health', props.endpoint);
+      return siteCheck;
+    };
     let legacyCheck: route53.HealthCheck | undefined;
     const legacyHealth = () => {
       legacyCheck ??= check('LegacyHealth', props.legacy);
       return legacyCheck;
     };
 
-    for (const layer of routing.layers) this.addLayer(layer, props, cname, legacyHealth);
+    for (const layer of routing.layers) this.addLayer(layer, props, cname, siteHealth, legacyHealth);
 
     if (routing.owner) {
       for (const market of routing.owner.markets) {
@@ -121,7 +124,7 @@ export class MarketRouting extends Construct {
         domainName: nearest,
         region: Stack.of(this).region,
         setIdentifier: world.setIdentifier,
-        healthCheck: world.serves ? this.healthCheck : undefined,
+        healthCheck: world.serves ? siteHealth() : undefined,
       });
       // Until the site's copy is ready, its pair holds only legacy: no route to an empty database.
       if (world.serves) {
@@ -130,16 +133,19 @@ export class MarketRouting extends Construct {
           domainName: props.endpoint.hostname,
           weight: world.weight,
           setIdentifier: world.setIdentifier,
-          healthCheck: this.healthCheck,
+          healthCheck: siteHealth(),
         });
       }
-      cname('WorldLegacy', {
-        recordName: nearest,
-        domainName: props.legacy.hostname,
-        weight: world.legacyWeight,
-        setIdentifier: 'legacy',
-        healthCheck: legacyHealth(),
-      });
+      // Once the site is the system of record, legacy's rows are stale: no failover there.
+      if (world.legacyFallback) {
+        cname('WorldLegacy', {
+          recordName: nearest,
+          domainName: props.legacy.hostname,
+          weight: world.legacyWeight,
+          setIdentifier: 'legacy',
+          healthCheck: legacyHealth(),
+        });
+      }
     }
   }
 
@@ -148,6 +154,7 @@ export class MarketRouting extends Construct {
     layer: MarketLayer,
     props: MarketRoutingProps,
     cname: (recordId: string, options: Omit<route53.CnameRecordProps, 'zone' | 'ttl'>) => route53.CnameRecord,
+    siteHealth: () => route53.HealthCheck,
     legacyHealth: () => route53.HealthCheck,
   ): void {
     const { serviceDomain } = props;
@@ -164,7 +171,7 @@ export class MarketRouting extends Construct {
         domainName: props.endpoint.hostname,
         weight: layer.weight,
         setIdentifier: layer.setIdentifier,
-        healthCheck: this.healthCheck,
+        healthCheck: siteHealth(),
       });
     }
     if (layer.below) {

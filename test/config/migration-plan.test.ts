@@ -136,10 +136,24 @@ describe('MigrationPlan.routes', () => {
 
   test('the rest of the world is answered by each site serving "*", each with its own cutover', () => {
     expect(plan.restOfWorld('shop')).toEqual([
-      { setIdentifier: 'p1-us-west-1', locationId: 'us-west-1', weight: 100, legacyWeight: 0, serves: true },
+      {
+        setIdentifier: 'p1-us-west-1',
+        locationId: 'us-west-1',
+        weight: 100,
+        legacyWeight: 0,
+        serves: true,
+        legacyFallback: true,
+      },
     ]);
     expect(plan.restOfWorld('photos')).toEqual([
-      { setIdentifier: 'p2-us-west-2', locationId: 'us-west-2', weight: 50, legacyWeight: 50, serves: true },
+      {
+        setIdentifier: 'p2-us-west-2',
+        locationId: 'us-west-2',
+        weight: 50,
+        legacyWeight: 50,
+        serves: true,
+        legacyFallback: true,
+      },
     ]);
   });
 

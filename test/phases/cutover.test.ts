@@ -153,9 +153,16 @@ describe('the end of a migration', () => {
       expect(dms(after.template(1, id))).toEqual([]);
       expect(stateful(after.template(1, id))).toEqual(stateful(before.template(1, id)));
     }
-    // and nothing below a finished layer: the stale copies are no failover
+    // and nothing below a finished layer, nor legacy behind the rest of the world: stale rows are no failover
     after
       .template(1, 'Service-ap-southeast-1')
       .resourcePropertiesCountIs('AWS::Route53::RecordSet', { SetIdentifier: 'below' }, 0);
+    after
+      .template(1, 'Service-us-west-1')
+      .resourcePropertiesCountIs(
+        'AWS::Route53::RecordSet',
+        { Name: 'world-p1-us-west-1.shop.shop.example.com.', SetIdentifier: 'legacy' },
+        0,
+      );
   });
 });
