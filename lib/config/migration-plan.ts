@@ -274,9 +274,9 @@ export class MigrationPlan {
    * the market before it. Working back from the latest phase: each takes its percentage of what
    * later phases left, and legacy keeps the remainder. So phase 3 at 10 % over phase 1 at 100 %
    * is 10 / 90 / 0 (legacy), and over phase 2 at 50 % it is 10 / 45 / 45. A market no phase
-   * serves stays wholly on legacy, as today. Weights live in separate records (one set
-   * identifier per phase site), so each stack writes only its own and deploying a later phase
-   * never collides with an earlier one's records.
+   * serves stays wholly on legacy, as today. A site whose copy is still copying takes nothing.
+   * These are the effective shares the layers produce (see `layers`), for checks and reviewers;
+   * the records hold only each phase's own number.
    */
   public routes(service: string): MarketRoute[] {
     const sitesOf = new Map<string, PhaseSite[]>();
