@@ -1272,7 +1272,6 @@ describe('the residency corpus, through the real app and cdk.json context', () =
 
   test.each(CASES.map(([name, , rules], i) => [name, i, rules] as const))('%s', (_name, i, rules) => {
     const mine = violations.filter((v) => (scopes.get(i) ?? []).some((p) => v.path.startsWith(p)));
-    if (process.env.DEBUG_CORPUS) console.log(mine);
     expect([...new Set(mine.map((v) => v.rule))].sort()).toEqual([...rules].sort());
   });
 

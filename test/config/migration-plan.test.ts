@@ -1,21 +1,8 @@
-import { defaultPlan, planWith } from '../support/harness';
-
-/** Phase 3 once both sites' copies are validated, at 10 %: the state the runbook reaches next. */
-const PHASE_3_READY = (t: string) =>
-  t
-    .replace('cutoverPercent: 0', 'cutoverPercent: 10')
-    .replace(
-      'markets: [IN]',
-      'markets: [IN]\n    data: { shop: ready, accounts: ready, messaging: ready, photos: ready }',
-    )
-    .replace(
-      'markets: [BR]',
-      'markets: [BR]\n    data: { shop: ready, accounts: ready, messaging: ready, photos: ready }',
-    );
+import { defaultPlan, PHASE_3_READY, planWith } from '../support/harness';
 
 describe('MigrationPlan.routes', () => {
   const plan = defaultPlan();
-  const ready = planWith({ file: 'phases/phase-3.yaml', edit: PHASE_3_READY });
+  const ready = planWith(PHASE_3_READY);
   const weights = (service: string, market: string, of = plan) =>
     Object.fromEntries(
       (of.routes(service).find((r) => r.market === market)?.targets ?? []).map((t) => [t.setIdentifier, t.weight]),
@@ -90,8 +77,7 @@ describe('MigrationPlan.routes', () => {
   test('a rollback is one number: phase 1 at 0 % sends every served market back to legacy', () => {
     // GIVEN phase 1 rolled back
     const rolledBack = planWith({
-      file: 'phases/phase-1.yaml',
-      edit: (t) => t.replace('cutoverPercent: 100', 'cutoverPercent: 0'),
+      'phases/phase-1.yaml': (t) => t.replace('cutoverPercent: 100', 'cutoverPercent: 0'),
     });
     // THEN US is wholly on legacy again
     const us = rolledBack.routes('shop').find((r) => r.market === 'US');
@@ -114,8 +100,7 @@ describe('MigrationPlan.routes', () => {
   test('blocking a market that could be logged is an explicit decision the plan keeps', () => {
     // GIVEN phase 1 also refuses Brazil, which allows us-west-1
     const withBrazil = planWith({
-      file: 'phases/phase-1.yaml',
-      edit: (t) => t.replace('  blockedMarkets:\n', '  blockedMarkets:\n    - BR\n'),
+      'phases/phase-1.yaml': (t) => t.replace('  blockedMarkets:\n', '  blockedMarkets:\n    - BR\n'),
     });
     // THEN Brazil is refused and no longer logged
     const audience = withBrazil.cdnAudience(withBrazil.phase(1));
@@ -160,8 +145,7 @@ describe('MigrationPlan.routes', () => {
   test('several sites may serve the rest of the world in one phase: latency picks the nearest', () => {
     // GIVEN Singapore also serves "*" in phase 1
     const both = planWith({
-      file: 'phases/phase-1.yaml',
-      edit: (t) => t.replace('markets: [SG, HK,', 'markets: ["*", SG, HK,'),
+      'phases/phase-1.yaml': (t) => t.replace('markets: [SG, HK,', 'markets: ["*", SG, HK,'),
     });
     // THEN both answer the rest of the world, and the owner is still California
     expect(both.restOfWorld('shop').map((t) => t.setIdentifier)).toEqual(['p1-us-west-1', 'p1-ap-southeast-1']);

@@ -4,9 +4,7 @@
  * its replication while every store stays.
  */
 import type { Template } from 'aws-cdk-lib/assertions';
-import { loadPlan } from '../../lib/config/load-plan';
-import type { MigrationPlan } from '../../lib/config/migration-plan';
-import { defaultPlan, defaultPlanSources, type Synthesized, synthesize } from '../support/harness';
+import { defaultPlan, PHASE_3_READY, planWith, type Synthesized, synthesize } from '../support/harness';
 
 // The subject here is template content: the built-in CloudFormation validator (which every other
 // synth of the suite runs, strictly) is off for these extra synths to keep the suite fast, and
@@ -19,28 +17,6 @@ afterAll(() => {
   if (validation === undefined) delete process.env.CDK_VALIDATION;
   else process.env.CDK_VALIDATION = validation;
 });
-
-/** Phase 3 once both sites' copies are validated, at 10 %: every phase then has a non-zero number. */
-const PHASE_3_READY = (t: string) =>
-  t
-    .replace('cutoverPercent: 0', 'cutoverPercent: 10')
-    .replace(
-      'markets: [IN]',
-      'markets: [IN]\n    data: { shop: ready, accounts: ready, messaging: ready, photos: ready }',
-    )
-    .replace(
-      'markets: [BR]',
-      'markets: [BR]\n    data: { shop: ready, accounts: ready, messaging: ready, photos: ready }',
-    );
-
-/** The default plan with some files edited. */
-function planWith(edits: Record<string, (text: string) => string>): MigrationPlan {
-  const { platform, phases } = defaultPlanSources();
-  return loadPlan(
-    platform,
-    phases.map((s) => ({ ...s, text: edits[s.file]?.(s.text) ?? s.text })),
-  );
-}
 
 const P3 = 'phases/phase-3.yaml';
 const STATEFUL = [
@@ -72,7 +48,7 @@ function changed(before: Record<string, unknown>, after: Record<string, unknown>
 describe('each phase owns its numbers', () => {
   let baseline: Record<string, unknown>;
   beforeAll(() => {
-    baseline = templates(synthesize({ plan: planWith({ [P3]: PHASE_3_READY }), key: 'phase-3-ready' }));
+    baseline = templates(synthesize({ plan: planWith(PHASE_3_READY), key: 'phase-3-ready' }));
   });
 
   test.each([
@@ -87,7 +63,7 @@ describe('each phase owns its numbers', () => {
       return t.replace(from, to);
     };
     const plan = planWith(
-      phase === 3 ? { [P3]: (t) => edit(PHASE_3_READY(t)) } : { [P3]: PHASE_3_READY, [file]: edit },
+      phase === 3 ? { [P3]: (t) => edit(PHASE_3_READY[P3](t)) } : { ...PHASE_3_READY, [file]: edit },
     );
     // WHEN
     const after = templates(synthesize({ plan, key: `phase-${phase}-edited` }));
@@ -100,12 +76,12 @@ describe('each phase owns its numbers', () => {
 
 describe('no route to a location before its data is there', () => {
   test.each([
-    ['the default plan (phase 3 still copying)', defaultPlan()],
-    ['phase 3 ready at 10 %', planWith({ [P3]: PHASE_3_READY })],
+    ['the default plan (phase 3 still copying)', defaultPlan(), 'default'],
+    ['phase 3 ready at 10 %', planWith(PHASE_3_READY), 'phase-3-ready'],
   ])(
     '%s: every record that reaches a site belongs to a site whose copy is ready or which is the system of record',
-    (_name, plan) => {
-      const synth = synthesize({ plan, key: `walk-${plan.phase(3).cutoverPercent}` });
+    (_name, plan, key) => {
+      const synth = synthesize({ plan, key });
       const toEmptySites: string[] = [];
       let reaching = 0;
       for (const { phase, location } of plan.sites()) {
@@ -136,7 +112,7 @@ describe('the end of a migration', () => {
       'phases/phase-1.yaml': (t) => t.replaceAll('data: { shop: ready }', 'data: { shop: finished }'),
     });
     // WHEN
-    const before = synthesize({ phases: [1], key: 'finished-before' });
+    const before = synthesize();
     const after = synthesize({ plan: finished, phases: [1], key: 'finished-after' });
     // THEN DMS is gone, and every stateful resource is where it was, under the same logical ID
     const stateful = (t: Template) =>

@@ -99,9 +99,19 @@ export function logicalIds(template: Template, type: string): string[] {
   return Object.keys(template.findResources(type)).sort();
 }
 
-/** A plan built from the default files with one file's text changed. */
-export function planWith(change: { file: string; edit: (text: string) => string }): MigrationPlan {
+/** A plan built from the default files with some files' text changed, by file (`phases/phase-1.yaml`). */
+export function planWith(edits: Readonly<Record<string, (text: string) => string>>): MigrationPlan {
   const { platform, phases } = defaultPlanSources();
-  const apply = (s: PlanSource) => (s.file === change.file ? { ...s, text: change.edit(s.text) } : s);
+  const apply = (s: PlanSource) => ({ ...s, text: edits[s.file]?.(s.text) ?? s.text });
   return loadPlan(apply(platform), phases.map(apply));
 }
+
+/** Phase 3 once both sites' copies are validated, at 10 %: the next step of the runbook. */
+export const PHASE_3_READY = {
+  'phases/phase-3.yaml': (text: string) =>
+    text
+      .replace('cutoverPercent: 0', 'cutoverPercent: 10')
+      .replace('markets: [IN]', `markets: [IN]\n    data: ${ALL_READY}`)
+      .replace('markets: [BR]', `markets: [BR]\n    data: ${ALL_READY}`),
+};
+const ALL_READY = '{ shop: ready, accounts: ready, messaging: ready, photos: ready }';
