@@ -427,15 +427,18 @@ export function externalHosts(value: string, ownDomains: readonly string[]): Whe
   return value
     .split(/[\s,;]+/)
     .filter((token) => !token.includes('://'))
-    .map((token) =>
-      token
-        .replace(/^[^@]*@/, '')
-        .split(/[:/?#]/)[0]
-        .toLowerCase(),
-    )
+    .map((token) => hostOf(token).toLowerCase())
     .filter((host) => /^([a-z0-9-]+\.)+[a-z]{2,}$/.test(host) && PUBLIC_TLDS.has(host.split('.').pop() ?? ''))
     .filter((host) => !isOwnOrLocal(host, ownDomains) && !/(^|\.)amazonaws\.com$/.test(host))
     .map(() => ({ kind: 'unprovable', why: 'outside-aws' }) as const);
+}
+
+/** The host a URL, an e-mail address or a `host:port` names. */
+export function hostOf(value: string): string {
+  return value
+    .replace(/^[a-z][a-z0-9+.-]*:\/\//i, '')
+    .replace(/^[^@/]*@/, '')
+    .split(/[:/?#]/)[0];
 }
 
 /** Whether a host is this company's (a plan domain) or the machine itself. */

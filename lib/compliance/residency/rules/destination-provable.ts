@@ -1,7 +1,15 @@
 import { type CfnResource, NestedStack, Stack } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
 import { allowlisted } from '../no-personal-data-destinations';
-import { externalHosts, externalUrls, isOwnOrLocal, locate, looksExternal, type Whereabouts } from '../whereabouts';
+import {
+  externalHosts,
+  externalUrls,
+  hostOf,
+  isOwnOrLocal,
+  locate,
+  looksExternal,
+  type Whereabouts,
+} from '../whereabouts';
 import { deployedProperties, personalMarkets, type ResidencyRule, renderedResource } from './residency-rule';
 
 /** Property names that grant access rather than move data: IAM reads them, nothing is sent. */
@@ -33,14 +41,6 @@ const BUCKET_KEY = /bucket(name)?$/i;
 /** Unprovable forms that are destinations whatever their key: an S3 URI or ARN outside the app, a URL outside AWS. */
 const DESTINATION_FORM =
   /^(bucket-outside-this-app|outside-aws|arn-without-region|cross-region-inference|resource-of-another-account|forwarder-outside)/;
-
-/** The host a URL, e-mail address or host:port names. */
-function hostOf(value: string): string {
-  return value
-    .replace(/^[a-z][a-z0-9+.-]*:\/\//i, '')
-    .replace(/^[^@/]*@/, '')
-    .split(/[:/?#]/)[0];
-}
 
 interface Leaf {
   readonly path: string;
