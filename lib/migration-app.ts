@@ -7,6 +7,7 @@ import type { MigrationPlan } from './config/migration-plan';
 import { stackId, stackName } from './naming';
 import { PhaseStage } from './phases/phase-stage';
 import { AccountStack } from './stacks/account-stack';
+import { GatewaysStack, type GatewaysStackProps } from './stacks/gateways-stack';
 import { GuardrailsStack } from './stacks/guardrails-stack';
 
 /** What to build from a loaded plan. */
@@ -40,8 +41,22 @@ export function buildMigrationApp(app: App, plan: MigrationPlan, options: Migrat
     });
     declareResidency(stack, {
       markets: NO_PERSONAL_DATA,
-      reason: 'Holds one IAM role that lets DMS manage network interfaces; roles hold no user data.',
+      reason: 'Holds the IAM roles DMS needs (network interfaces, logs); roles hold no user data.',
     });
+    // Per region any phase has a VPN in: one customer gateway per peer, shared by every phase.
+    for (const [region, peers] of vpnPeersByRegion(plan)) {
+      const gateways = new GatewaysStack(account, stackId('gateways', region), {
+        env: { account: environment.account, region },
+        stackName: stackName({ workload: 'shared', tier: 'gateways', location: region }),
+        description: `Customer gateways of the VPN peers every phase connects to from ${region}.`,
+        peers,
+        dmsRoles: stack,
+      });
+      declareResidency(gateways, {
+        markets: NO_PERSONAL_DATA,
+        reason: "Customer gateways (a peer's public address and BGP number) only: no store, no user data.",
+      });
+    }
   }
 
   const stages = [...options.phases]
@@ -66,4 +81,31 @@ export function buildMigrationApp(app: App, plan: MigrationPlan, options: Migrat
     });
   }
   return stages;
+}
+
+/**
+ * The VPN peers of every region, across all phases of the plan (not only those synthesized, so
+ * the Account stage is the same whichever phases a run selects): the legacy data center wherever
+ * a phase has an AWS site or a provider site is managed, and each provider in its home region.
+ */
+function vpnPeersByRegion(plan: MigrationPlan): Map<string, GatewaysStackProps['peers'][number][]> {
+  const { legacy } = plan.platform;
+  const byRegion = new Map<string, GatewaysStackProps['peers'][number][]>();
+  const add = (region: string, peer: GatewaysStackProps['peers'][number]) => {
+    const peers = byRegion.get(region) ?? [];
+    if (!peers.some((p) => p.id === peer.id)) byRegion.set(region, [...peers, peer]);
+  };
+  for (const { location } of plan.sites()) {
+    const region = plan.regionOf(location.id);
+    add(region, { id: legacy.id, name: legacy.name, address: legacy.vpnPeerAddress, bgpAsn: legacy.bgpAsn });
+    if (location.kind === 'provider') {
+      add(region, {
+        id: location.id,
+        name: `${location.provider}, ${location.city}`,
+        address: location.vpnPeerAddress,
+        bgpAsn: location.bgpAsn,
+      });
+    }
+  }
+  return byRegion;
 }

@@ -5,7 +5,16 @@
  */
 
 /** What a stack holds; stacks split by lifecycle. */
-export type StackTier = 'data' | 'service' | 'edge' | 'site' | 'guardrails' | 'account';
+export type StackTier =
+  | 'data'
+  | 'service'
+  | 'edge'
+  | 'site'
+  | 'transfer'
+  | 'link'
+  | 'gateways'
+  | 'guardrails'
+  | 'account';
 
 export interface StackNameParts {
   /** The phase; omitted for stacks that serve every phase (guardrails). */
@@ -51,4 +60,28 @@ export function serviceResourceIdentifier(stack: string, service: string): strin
   if (id.length > 63)
     throw new Error(`database cluster identifier ${id} is ${id.length} characters, expected at most 63`);
   return id;
+}
+
+/**
+ * The export that carries a VPN peer's customer gateway from the Account stage's stack in a region
+ * to every phase's VPN there. One gateway per region and peer: EC2 returns the existing gateway for
+ * an identical request, so two stacks declaring one would both own it.
+ */
+export function customerGatewayExportName(peerId: string): string {
+  return `migration-customer-gateway-${peerId}`;
+}
+
+/**
+ * The export each stack that replicates imports from the Account stage: a phase deployed before
+ * it fails with "No export named migration-requires-dms-vpc-role found", naming the missing role,
+ * instead of DMS's own error.
+ */
+export const DMS_ROLES_EXPORT = 'migration-requires-dms-vpc-role';
+
+/**
+ * The export by which a site's stack hands a later phase what replication out of it needs (its
+ * VPC, route tables, a database's address and security group). Exports are per account and region.
+ */
+export function replicationSourceExportName(phase: number, location: string, what: string): string {
+  return `migration-p${phase}-${location}-${what}`;
 }

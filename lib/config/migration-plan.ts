@@ -99,6 +99,13 @@ export interface SiteRouting {
 /** Where a location's copy of a market's rows comes from: an earlier phase's location, or legacy. */
 export type DataSource = { readonly phase: number; readonly locationId: string } | 'legacy';
 
+/** One replication into a site: a service's rows of some markets, from one source. */
+export interface Replication {
+  readonly service: string;
+  readonly source: DataSource;
+  readonly markets: readonly string[];
+}
+
 /** The phase site that writes a service's geolocation records and legacy weights. */
 export interface RoutingOwner {
   readonly phase: number;
@@ -232,6 +239,11 @@ export class MigrationPlan {
     };
   }
 
+  /** The AWS location the plan has in a region, if any. */
+  public awsLocationOfRegion(region: string): string | undefined {
+    return this.platform.locations.find((l) => l.kind === 'aws' && l.region === region)?.id;
+  }
+
   /** AWS region of an AWS location. */
   public regionOf(locationId: string): string {
     const location = this.location(locationId);
@@ -344,22 +356,42 @@ export class MigrationPlan {
   }
 
   /**
-   * Markets whose rows a site should replicate from the legacy database for one service: those
-   * it serves that no earlier phase served for the service. Once a phase has moved a market,
-   * legacy stops receiving its writes, so copying it again from legacy would be stale; moving it
-   * from that earlier site is a different migration (see the README).
+   * The replications that fill one site's copy of a service's rows, one per source: each market the
+   * site serves comes from where its rows are now (`dataSource`): the legacy database for markets no
+   * earlier phase served, else the earlier phase's site (India: Singapore to Mumbai). None once the
+   * site is `finished` (final sync done, it is the system of record) or the service keeps no legacy rows.
    */
-  public legacyReplicationMarkets(phase: number, locationId: string, service: string): string[] {
+  public replications(phase: number, locationId: string, service: string): Replication[] {
     const site = this.phase(phase).locations.find((l) => l.location === locationId);
     if (!site || !this.service(service).database?.legacySchema) return [];
-    // Finished: the final sync is done and this location is the system of record; the copy goes away.
     if (this.dataState(phase, locationId, service) === 'finished') return [];
-    const earlier = new Set(
-      this.phases
-        .filter((p) => p.phase < phase && p.services.includes(service))
-        .flatMap((p) => p.locations.flatMap((l) => l.markets)),
+    const bySource = new Map<string, Replication>();
+    for (const market of site.markets) {
+      const source = this.dataSource(phase, service, market);
+      const key = source === 'legacy' ? 'legacy' : `${source.phase}|${source.locationId}`;
+      const entry = bySource.get(key) ?? { service, source, markets: [] };
+      bySource.set(key, { ...entry, markets: [...entry.markets, market] });
+    }
+    return [...bySource.values()];
+  }
+
+  /** Markets a site replicates from the legacy database for a service (see `replications`). */
+  public legacyReplicationMarkets(phase: number, locationId: string, service: string): readonly string[] {
+    return this.replications(phase, locationId, service).find((r) => r.source === 'legacy')?.markets ?? [];
+  }
+
+  /**
+   * Replications out of an earlier site's stores into later phases' sites: what that site must
+   * let the later phase reach (its network, its databases), whatever phase is synthesized.
+   */
+  public replicationsFrom(phase: number, locationId: string): (Replication & { readonly into: PhaseSite })[] {
+    return this.sites().flatMap((into) =>
+      into.phase.services.flatMap((service) =>
+        this.replications(into.phase.phase, into.location.id, service)
+          .filter((r) => r.source !== 'legacy' && r.source.phase === phase && r.source.locationId === locationId)
+          .map((r) => ({ ...r, into })),
+      ),
     );
-    return site.markets.filter((m) => !earlier.has(m));
   }
 
   /**

@@ -98,9 +98,25 @@ const ProviderLocationSchema = z.strictObject({
   provider: z.string().min(1).describe("The local provider's name."),
   city: z.string().min(1),
   endpoint: Hostname.describe('The public name of the service endpoint the provider runs.'),
-  homeRegion: z.string().min(1).describe('The AWS region whose stacks manage routing and health checks for this site.'),
-  vpnPeerAddress: Ipv4,
-  bgpAsn: Asn,
+  homeRegion: z
+    .string()
+    .min(1)
+    .describe(
+      "The AWS region whose stacks manage the site: routing, health checks, the VPN, and the replication into the site's database (so the rows it copies pass through this region).",
+    ),
+  vpnPeerAddress: Ipv4.describe("The public address of the provider's VPN device."),
+  bgpAsn: Asn.describe("The provider site's BGP autonomous system number."),
+  networks: z
+    .array(Cidr)
+    .min(1)
+    .describe("The site's private networks the VPN reaches (its database is in one of them)."),
+  database: z
+    .strictObject({
+      endpoint: Hostname.describe("The site's database host, reached over the VPN."),
+      port: z.number().int().min(1).max(65535),
+      engine: z.literal('postgres').describe('The engine the site runs; replication writes PostgreSQL.'),
+    })
+    .describe("The site's database, which replication fills with its markets' rows (one database per service)."),
 });
 
 export const LocationSchema = z.discriminatedUnion('kind', [AwsLocationSchema, ProviderLocationSchema]);
@@ -180,7 +196,9 @@ export const PlatformSchema = z
 
 export const PhaseLocationSchema = z.strictObject({
   location: id('location id').describe('A location id from platform.yaml.'),
-  vpcCidr: Cidr.optional().describe('The VPC for this phase in this location. Required for AWS locations.'),
+  vpcCidr: Cidr.optional().describe(
+    "The VPC for this phase in this location: an AWS location's own, or a provider site's network in its home region (VPNs and replication).",
+  ),
   markets: z
     .array(z.union([CountryCode, z.literal(REST_OF_WORLD)]))
     .min(1)

@@ -73,6 +73,30 @@ function checkData(platform: PlatformConfig, phases: readonly ParsedPhase[], rep
             `finished makes ${describeValue(site.location)} the system of record for the ${service} rows of ${markets}, but cutoverPercent ${phase.cutoverPercent} still sends ${100 - phase.cutoverPercent}% elsewhere, where those rows are stale; expected cutoverPercent: 100, or ready until then`,
           );
         }
+        const location = plan.location(site.location);
+        for (const { source, markets: moved } of plan.replications(phase.phase, site.location, service)) {
+          // Only these paths exist: legacy into any site, and one AWS region into another.
+          const from = source === 'legacy' ? undefined : plan.location(source.locationId);
+          if (from && (from.kind !== 'aws' || location.kind !== 'aws')) {
+            report(
+              file,
+              ['locations', i, 'markets'],
+              `${moved.join(', ')} would move their ${service} rows from ${describeValue(source === 'legacy' ? 'legacy' : source.locationId)} (phase ${source === 'legacy' ? '-' : source.phase}) to ${describeValue(site.location)}, and only legacy to a site or one AWS region to another is built; expected these markets served here only by a phase that takes them from legacy or from another AWS region`,
+            );
+          }
+          if (location.kind === 'provider') {
+            // The replication into a provider's database runs in its home region, which sees every row.
+            for (const market of moved.filter(
+              (m) => !plan.isAllowed(m, plan.awsLocationOfRegion(location.homeRegion) ?? ''),
+            )) {
+              report(
+                file,
+                ['locations', i, 'markets'],
+                `${market}'s ${service} rows reach ${describeValue(site.location)} through its home region ${location.homeRegion}, where replication runs, and ${market} does not allow it; expected a homeRegion that ${market} allows (platform.yaml locations[].homeRegion), or ${market} kept on legacy`,
+              );
+            }
+          }
+        }
         if (state === 'copying') continue;
         for (const market of site.markets.filter((m) => m !== REST_OF_WORLD)) {
           const source = plan.dataSource(phase.phase, service, market);
@@ -287,18 +311,15 @@ function checkPhase(file: string, phase: PhaseConfig, platform: PlatformConfig, 
       );
       return;
     }
-    if (location.kind === 'aws' && !site.vpcCidr) {
+    if (!site.vpcCidr) {
+      const what =
+        location.kind === 'aws'
+          ? 'its VPC'
+          : `its network in ${location.homeRegion} (the VPNs to the site and the data center, and replication)`;
       report(
         file,
         ['locations', i, 'vpcCidr'],
-        `AWS location ${describeValue(site.location)} has no vpcCidr, expected an IPv4 CIDR block for its VPC`,
-      );
-    }
-    if (location.kind === 'provider' && site.vpcCidr) {
-      report(
-        file,
-        ['locations', i, 'vpcCidr'],
-        `provider location ${describeValue(site.location)} has a vpcCidr, expected none (the provider runs its own network)`,
+        `location ${describeValue(site.location)} has no vpcCidr, expected an IPv4 CIDR block for ${what}`,
       );
     }
     if (site.minTasks > site.maxTasks) {
@@ -436,6 +457,17 @@ function checkCidrs(
   const blocks: { file: string; path: (string | number)[]; cidr: string; what: string }[] = [
     { file: platformFile, path: ['legacy', 'cidr'], cidr: platform.legacy.cidr, what: 'the legacy data center' },
   ];
+  platform.locations.forEach((location, i) => {
+    if (location.kind !== 'provider') return;
+    location.networks.forEach((cidr, j) => {
+      blocks.push({
+        file: platformFile,
+        path: ['locations', i, 'networks', j],
+        cidr,
+        what: `the network of ${location.id}`,
+      });
+    });
+  });
   for (const { file, config } of phases) {
     config.locations.forEach((site, i) => {
       if (site.vpcCidr)

@@ -35,21 +35,47 @@ export interface RegionalNetworkProps {
    */
   readonly flowLogRetentionDays?: logs.RetentionDays;
   /**
-   * A dynamic (BGP) site-to-site VPN to this peer, routes propagated to private and isolated subnets.
+   * Dynamic (BGP) site-to-site VPNs, one per peer, each to the customer gateway the Account stage
+   * created for the peer in this region (imported by its export); routes are propagated to the
+   * private and isolated subnets.
    * @default - no VPN
    */
-  readonly vpnPeer?: VpnPeer;
+  readonly vpnPeers?: readonly VpnConnectionTo[];
 }
+
+/** A VPN connection to a peer whose customer gateway exists already. */
+export interface VpnConnectionTo {
+  /** The peer's plan id, such as `bj-legacy`. */
+  readonly id: string;
+  readonly customerGatewayId: string;
+}
+
+/**
+ * Tunnel settings both ends must match: IKEv2, AES-256 and SHA-256 with DH group 14 or better,
+ * instead of the defaults that also accept IKEv1, AES-128, SHA-1 and DH group 2
+ * (https://docs.aws.amazon.com/vpn/latest/s2svpn/VPNTunnels.html).
+ */
+const TUNNEL: ec2.CfnVPNConnection.VpnTunnelOptionsSpecificationProperty = {
+  ikeVersions: [{ value: 'ikev2' }],
+  phase1EncryptionAlgorithms: [{ value: 'AES256' }, { value: 'AES256-GCM-16' }],
+  phase2EncryptionAlgorithms: [{ value: 'AES256' }, { value: 'AES256-GCM-16' }],
+  phase1IntegrityAlgorithms: [{ value: 'SHA2-256' }, { value: 'SHA2-384' }],
+  phase2IntegrityAlgorithms: [{ value: 'SHA2-256' }, { value: 'SHA2-384' }],
+  phase1DhGroupNumbers: [{ value: 14 }, { value: 19 }, { value: 20 }],
+  phase2DhGroupNumbers: [{ value: 14 }, { value: 19 }, { value: 20 }],
+};
 
 /**
  * The VPC a phase gets in one region: public, private-with-egress and isolated subnets over
  * at least two AZs, all traffic flow-logged to an encrypted log group, gateway endpoints for
  * S3 and DynamoDB, interface endpoints for what Fargate tasks call on start, and optionally
- * a VPN to the legacy data center for database replication during cutover.
+ * VPNs to the legacy data center and providers' sites for database replication during cutover.
  */
 export class RegionalNetwork extends Construct {
   public readonly vpc: ec2.Vpc;
   public readonly flowLogGroup: logs.LogGroup;
+  /** One per peer in `vpnPeers`, in order. */
+  public readonly vpnConnections: readonly ec2.CfnVPNConnection[];
 
   constructor(scope: Construct, id: string, props: RegionalNetworkProps) {
     super(scope, id);
@@ -83,11 +109,24 @@ export class RegionalNetwork extends Construct {
         S3: { service: ec2.GatewayVpcEndpointAwsService.S3 },
         DynamoDb: { service: ec2.GatewayVpcEndpointAwsService.DYNAMODB },
       },
-      vpnGateway: props.vpnPeer !== undefined,
-      vpnConnections: props.vpnPeer ? { Legacy: { ip: props.vpnPeer.address, asn: props.vpnPeer.bgpAsn } } : undefined,
-      vpnRoutePropagation: props.vpnPeer
+      vpnGateway: (props.vpnPeers ?? []).length > 0,
+      vpnRoutePropagation: props.vpnPeers?.length
         ? [{ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }, { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }]
         : undefined,
+    });
+    this.vpnConnections = (props.vpnPeers ?? []).map((peer) => {
+      const connection = new ec2.CfnVPNConnection(this, `Vpn-${peer.id}`, {
+        type: 'ipsec.1',
+        customerGatewayId: peer.customerGatewayId,
+        vpnGatewayId: this.vpc.vpnGatewayId as string,
+        staticRoutesOnly: false,
+        vpnTunnelOptionsSpecifications: [TUNNEL, TUNNEL],
+        tags: [{ key: 'Name', value: `${peer.id} from ${this.node.path}` }],
+      });
+      // The gateway must be attached before a connection can use it.
+      const attachment = this.vpc.node.tryFindChild('VPCVPNGW');
+      if (attachment) connection.node.addDependency(attachment);
+      return connection;
     });
 
     const flowLogRole = this.vpc.node.tryFindChild('All')?.node.tryFindChild('IAMRole');

@@ -1,14 +1,20 @@
-import { Stage, type StageProps } from 'aws-cdk-lib';
+import { Fn, Stage, type StageProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { declareResidency, NO_PERSONAL_DATA } from '../compliance/residency/residency-declaration';
 import { EDGE_REGION } from '../config/aws-regions';
-import type { MigrationPlan } from '../config/migration-plan';
+import type { DataSource, MigrationPlan, Replication } from '../config/migration-plan';
 import type { EnvironmentConfig, PhaseConfig } from '../config/schema';
-import { cdnLogBucketName, stackId, stackName } from '../naming';
+import type { LegacyDatabase } from '../constructs/market-replication';
+import { cdnLogBucketName, customerGatewayExportName, stackId, stackName } from '../naming';
 import { DataStack } from '../stacks/data-stack';
 import { EdgeStack } from '../stacks/edge-stack';
+import { LinkStack } from '../stacks/link-stack';
 import { ProviderSiteStack } from '../stacks/provider-site-stack';
 import { type RegionalService, ServiceStack } from '../stacks/service-stack';
+import { TransferStack } from '../stacks/transfer-stack';
+
+/** A replication into a site from an earlier phase's site (not from legacy). */
+type RegionTransfer = Replication & { readonly source: Exclude<DataSource, 'legacy'> };
 
 /** Props for {@link PhaseStage}. */
 export interface PhaseStageProps extends StageProps {
@@ -50,32 +56,48 @@ export class PhaseStage extends Stage {
       'migration:location': location,
     });
 
+    const legacyDatabase: LegacyDatabase = {
+      hostname: legacy.database.endpoint,
+      port: legacy.database.port,
+      engine: legacy.database.engine,
+      databaseName: legacy.database.name,
+      cidr: legacy.cidr,
+      marketColumn: legacy.database.marketColumn,
+    };
+    const declaredMarkets = plan.platform.markets.map((m) => m.code);
+    // Each peer's customer gateway is the Account stage's, one per region (see GatewaysStack).
+    const vpnTo = (peerId: string) => ({
+      id: peerId,
+      customerGatewayId: Fn.importValue(customerGatewayExportName(peerId)),
+    });
+
     for (const { site, location } of plan.awsSites(phase)) {
       const env = { account, region: location.region };
       const keepsCdnLogs = phase.edge?.logLocation === location.id;
+      // What later phases replicate out of this site (India's rows, from Singapore to Mumbai).
+      const readByLater = [...new Set(plan.replicationsFrom(phase.phase, location.id).map((r) => r.service))];
+      const transfersIn = this.regionTransfers(plan, phase, location.id).length > 0;
       const data = new DataStack(this, stackId('data', location.id), {
         env,
         stackName: name('data', location.id),
         description: `Phase ${phase.phase} (${phase.name}): stores, keys and network in ${location.region}.`,
         tags: tags(location.id),
+        // Its databases' addresses reach the transfer stack in the source region by reference.
+        crossRegionReferences: transfersIn,
         vpcCidr: site.vpcCidr as string,
         services: phase.services.map((s) => plan.service(s)),
-        legacyVpn: { address: legacy.vpnPeerAddress, bgpAsn: legacy.bgpAsn },
+        vpnPeers: [vpnTo(legacy.id)],
         replication: {
-          legacy: {
-            hostname: legacy.database.endpoint,
-            port: legacy.database.port,
-            engine: legacy.database.engine,
-            databaseName: legacy.database.name,
-            cidr: legacy.cidr,
-            marketColumn: legacy.database.marketColumn,
-          },
+          legacy: legacyDatabase,
           marketsByService: Object.fromEntries(
             phase.services.map((s) => [s, plan.legacyReplicationMarkets(phase.phase, location.id, s)]),
           ),
-          declaredMarkets: plan.platform.markets.map((m) => m.code),
+          declaredMarkets,
         },
         cdnLogBucketName: keepsCdnLogs ? cdnLogBucketName(phase.phase, account, location.region) : undefined,
+        replicationSource: readByLater.length
+          ? { phase: phase.phase, location: location.id, services: readByLater }
+          : undefined,
       });
       declareResidency(data, { markets: site.markets, location: location.id });
       if (data.cdnLogsBucket) {
@@ -101,7 +123,61 @@ export class PhaseStage extends Stage {
       declareResidency(service, { markets: site.markets, location: location.id });
     }
 
-    for (const { location } of plan.providerSites(phase)) {
+    // Region to region: rows of markets an earlier phase served move from its region into this
+    // phase's site, by a transfer stack in the source region and a link stack beside the target.
+    for (const { site, location } of plan.awsSites(phase)) {
+      const transfers = this.regionTransfers(plan, phase, location.id);
+      const target = dataByLocation.get(location.id) as DataStack;
+      const bySourceRegion = new Map<string, typeof transfers>();
+      for (const t of transfers) {
+        const region = plan.regionOf(t.source.locationId);
+        bySourceRegion.set(region, [...(bySourceRegion.get(region) ?? []), t]);
+      }
+      for (const [region, fromRegion] of bySourceRegion) {
+        const sourceLocation = fromRegion[0].source.locationId;
+        const sources = [...new Set(fromRegion.map((t) => t.source.phase))].map((sourcePhase) => {
+          const sourceSite = plan.phase(sourcePhase).locations.find((l) => l.location === sourceLocation);
+          return {
+            phase: sourcePhase,
+            location: sourceLocation,
+            cidr: sourceSite?.vpcCidr as string,
+            services: fromRegion
+              .filter((t) => t.source.phase === sourcePhase)
+              .map((t) => ({ config: plan.service(t.service), markets: t.markets })),
+          };
+        });
+        const moved = [...new Set(fromRegion.flatMap((t) => t.markets))];
+        const transfer = new TransferStack(this, stackId('transfer', sourceLocation), {
+          env: { account, region },
+          stackName: name('transfer', sourceLocation),
+          description: `Phase ${phase.phase} (${phase.name}): replication of ${moved.join(', ')} rows from ${region} into ${location.region}.`,
+          tags: tags(sourceLocation),
+          target,
+          targetCidr: site.vpcCidr as string,
+          sources,
+          marketColumn: legacy.database.marketColumn,
+          declaredMarkets,
+        });
+        // DMS runs here and sees every row it copies.
+        declareResidency(transfer, { markets: moved, location: sourceLocation });
+        const link = new LinkStack(this, stackId('link', location.id), {
+          env: { account, region: location.region },
+          stackName: name('link', location.id),
+          description: `Phase ${phase.phase} (${phase.name}): routes and database access for the replication from ${region}.`,
+          tags: tags(location.id),
+          data: target,
+          peerings: transfer.peerings,
+          services: [...new Set(fromRegion.map((t) => t.service))],
+        });
+        declareResidency(link, {
+          markets: NO_PERSONAL_DATA,
+          location: location.id,
+          reason: 'Routes to a peered VPC and security-group rules only: no store, no copy of any row.',
+        });
+      }
+    }
+
+    for (const { site: phaseSite, location } of plan.providerSites(phase)) {
       const site = new ProviderSiteStack(this, stackId('site', location.id), {
         env: { account, region: location.homeRegion },
         stackName: name('site', location.id),
@@ -112,12 +188,23 @@ export class PhaseStage extends Stage {
         hostedZoneId: environment.hostedZoneId,
         endpoint: location.endpoint,
         legacy: { hostname: legacy.originHostname },
+        vpcCidr: phaseSite.vpcCidr as string,
+        vpnPeers: [vpnTo(location.id), vpnTo(legacy.id)],
+        replication: {
+          legacy: legacyDatabase,
+          database: location.database,
+          networks: location.networks,
+          services: phase.services.flatMap((service) =>
+            plan
+              .replications(phase.phase, location.id, service)
+              .filter((r) => r.source === 'legacy')
+              .map((r) => ({ config: plan.service(service), markets: r.markets })),
+          ),
+          declaredMarkets,
+        },
       });
-      declareResidency(site, {
-        markets: NO_PERSONAL_DATA,
-        location: location.id,
-        reason: "Routing records and health checks only: the provider's own site holds the data.",
-      });
+      // Replication into the site's database runs in the home region and sees the site's rows.
+      declareResidency(site, { markets: phaseSite.markets, location: location.id });
     }
 
     if (phase.edge) {
@@ -143,5 +230,12 @@ export class PhaseStage extends Stage {
       const logStack = dataByLocation.get(phase.edge.logLocation);
       if (logStack) edge.addStackDependency(logStack, 'CloudFront writes its logs to a bucket of this stack.');
     }
+  }
+
+  /** Replications into a site of this phase whose rows come from an earlier phase's AWS site. */
+  private regionTransfers(plan: MigrationPlan, phase: PhaseConfig, locationId: string): RegionTransfer[] {
+    return phase.services.flatMap((service) =>
+      plan.replications(phase.phase, locationId, service).filter((r) => r.source !== 'legacy'),
+    ) as RegionTransfer[];
   }
 }

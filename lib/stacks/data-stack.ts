@@ -1,4 +1,5 @@
-import { ArnFormat, Fn, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Fn, type StackProps, Validations } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as rds from 'aws-cdk-lib/aws-rds';
@@ -6,12 +7,13 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { acknowledgeGrantPolicy } from '../compliance/acknowledge';
 import type { ServiceConfig } from '../config/schema';
-import { type LegacyDatabase, LegacyReplication } from '../constructs/legacy-replication';
+import { type LegacyDatabase, legacySource, MarketReplication } from '../constructs/market-replication';
 import { RegionalKey } from '../constructs/regional-key';
-import { RegionalNetwork, type VpnPeer } from '../constructs/regional-network';
+import { RegionalNetwork, type VpnConnectionTo } from '../constructs/regional-network';
 import { RelationalStore } from '../constructs/relational-store';
 import { SecureBucket } from '../constructs/secure-bucket';
-import { constructId, serviceResourceIdentifier } from '../naming';
+import { constructId, replicationSourceExportName, serviceResourceIdentifier } from '../naming';
+import { RegionalStack } from './regional-stack';
 
 /** Props for {@link DataStack}. */
 export interface DataStackProps extends StackProps {
@@ -20,10 +22,10 @@ export interface DataStackProps extends StackProps {
   /** The services whose stores live here. */
   readonly services: readonly ServiceConfig[];
   /**
-   * The legacy data center's VPN device, for replication during cutover.
+   * VPNs to the legacy data center (and providers), for replication during cutover.
    * @default - no VPN
    */
-  readonly legacyVpn?: VpnPeer;
+  readonly vpnPeers?: readonly VpnConnectionTo[];
   /**
    * Continuous replication from the legacy database into service databases: each service's
    * `database.legacyTables`, limited to rows of the given markets per service (`*`: rows of no
@@ -40,6 +42,17 @@ export interface DataStackProps extends StackProps {
    * @default - this region keeps no CDN logs
    */
   readonly cdnLogBucketName?: string;
+  /**
+   * When later phases replicate out of this stack's databases: this site's phase and location,
+   * and the services they read. Their stacks import, by name, the VPC, its private subnets and
+   * route tables, and each such database's address and security group.
+   * @default - nothing exported
+   */
+  readonly replicationSource?: {
+    readonly phase: number;
+    readonly location: string;
+    readonly services: readonly string[];
+  };
 }
 
 /**
@@ -47,7 +60,7 @@ export interface DataStackProps extends StackProps {
  * object store, where the plan asks) per service, and the log buckets. Termination protection
  * on; every store is retained or snapshotted on removal.
  */
-export class DataStack extends Stack {
+export class DataStack extends RegionalStack {
   /** Encrypts databases, secrets and user-content buckets. */
   public readonly dataKey: kms.Key;
   /** Encrypts log groups and the alarm topic; CloudWatch Logs and CloudWatch may use it. */
@@ -70,43 +83,15 @@ export class DataStack extends Stack {
     this.dataKey = new RegionalKey(this, 'DataKey', { description: `Data at rest of ${this.stackName}` }).key;
     this.logsKey = new RegionalKey(this, 'LogsKey', {
       description: `Logs and alarm notifications of ${this.stackName}`,
+      forLogsAndAlarms: true,
     }).key;
-    // CloudWatch Logs encrypts groups with the key only if its policy allows it:
-    // https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
-    this.logsKey.addToResourcePolicy(
-      new iam.PolicyStatement({
-        principals: [new iam.ServicePrincipal(`logs.${this.region}.amazonaws.com`)],
-        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-        resources: ['*'],
-        conditions: {
-          ArnLike: {
-            'kms:EncryptionContext:aws:logs:arn': this.formatArn({
-              service: 'logs',
-              resource: 'log-group',
-              resourceName: '*',
-              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-            }),
-          },
-        },
-      }),
-    );
-    // Alarms publish to the encrypted topic only if CloudWatch may use the key:
-    // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html
-    this.logsKey.addToResourcePolicy(
-      new iam.PolicyStatement({
-        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-        resources: ['*'],
-        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
-      }),
-    );
 
     this.accessLogsBucket = new SecureBucket(this, 'AccessLogs', { expirationDays: 365 }).bucket;
 
     this.network = new RegionalNetwork(this, 'Network', {
       cidr: props.vpcCidr,
       logsKey: this.logsKey,
-      vpnPeer: props.legacyVpn,
+      vpnPeers: props.vpnPeers,
     });
 
     const databases = new Map<string, rds.DatabaseCluster>();
@@ -133,16 +118,23 @@ export class DataStack extends Stack {
         databases.set(service.name, store.cluster);
         const replicated = props.replication?.marketsByService[service.name] ?? [];
         if (props.replication && service.database.legacySchema && replicated.length > 0) {
-          new LegacyReplication(this, `${name}Replication`, {
+          new MarketReplication(this, `${name}Replication`, {
             vpc: this.network.vpc,
+            subnetIds: this.network.vpc.selectSubnets({ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }).subnetIds,
             encryptionKey: this.dataKey,
-            legacy: props.replication.legacy,
-            legacySchema: service.database.legacySchema,
+            source: legacySource(props.replication.legacy),
+            target: {
+              engine: 'aurora-postgresql',
+              serverName: store.cluster.clusterEndpoint.hostname,
+              port: RelationalStore.PORT,
+              databaseName: service.name,
+              reach: store.cluster,
+              description: `the ${service.name} database of ${this.stackName}`,
+            },
+            schema: service.database.legacySchema,
             // The plan requires tables with a schema; none here fails early in the table mappings.
-            legacyTables: service.database.legacyTables ?? [],
-            target: store.cluster,
-            targetPort: RelationalStore.PORT,
-            targetDatabaseName: service.name,
+            tables: service.database.legacyTables ?? [],
+            marketColumn: props.replication.legacy.marketColumn,
             markets: replicated,
             declaredMarkets: props.replication.declaredMarkets,
             identifier: serviceResourceIdentifier(this.stackName, service.name),
@@ -182,6 +174,7 @@ export class DataStack extends Stack {
     this.serviceRoles = serviceRoles;
     this.databases = databases;
     this.objectStores = objectStores;
+    if (props.replicationSource) this.exportForReplication(props.replicationSource);
 
     if (props.cdnLogBucketName) {
       this.cdnLogsBucket = new SecureBucket(this, 'CdnLogs', {
@@ -194,13 +187,52 @@ export class DataStack extends Stack {
   }
 
   /**
-   * The first two zones CloudFormation finds in the account, resolved at deploy time.
-   *
-   * A stack with an explicit account and region would otherwise look its zones up at synth
-   * (AWS credentials needed), and writing zone names into the plan hard-codes names that map
-   * to different zones in each account (the CloudFormation validator's W3010).
+   * Named exports a later phase's transfer stack in this region imports: other stages cannot
+   * reference this stack's resources, and an export cannot be removed or changed while imported,
+   * so no phase loses its source under a running replication.
    */
-  public override get availabilityZones(): string[] {
-    return [0, 1].map((i) => Fn.select(i, Fn.getAzs()));
+  private exportForReplication(source: NonNullable<DataStackProps['replicationSource']>): void {
+    const exportAs = (id: string, what: string, value: string, description: string) =>
+      new CfnOutput(this, id, {
+        value,
+        exportName: replicationSourceExportName(source.phase, source.location, what),
+        description,
+      });
+    const vpc = this.network.vpc;
+    exportAs('VpcIdForReplication', 'vpc', vpc.vpcId, 'VPC a later phase replicates out of');
+    exportAs(
+      'PrivateSubnetsForReplication',
+      'private-subnets',
+      Fn.join(
+        ',',
+        vpc.privateSubnets.map((s) => s.subnetId),
+      ),
+      'Private subnets a later phase runs its replication in',
+    );
+    exportAs(
+      'PrivateRouteTablesForReplication',
+      'private-route-tables',
+      Fn.join(
+        ',',
+        vpc.privateSubnets.map((s) => s.routeTable.routeTableId),
+      ),
+      'Route tables of those subnets, where the later phase routes to its own VPC',
+    );
+    for (const service of source.services) {
+      const cluster = this.databases.get(service);
+      if (!cluster) continue;
+      exportAs(
+        `${constructId(service)}DatabaseAddressForReplication`,
+        `${service}-database-address`,
+        cluster.clusterEndpoint.hostname,
+        `Writer address of the ${service} database, a later phase's replication source`,
+      );
+      exportAs(
+        `${constructId(service)}DatabaseSecurityGroupForReplication`,
+        `${service}-database-security-group`,
+        cluster.connections.securityGroups[0].securityGroupId,
+        `Security group of the ${service} database, opened to that replication`,
+      );
+    }
   }
 }

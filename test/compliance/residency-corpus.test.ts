@@ -917,8 +917,8 @@ const CASES: [string, Build, string[]][] = [
     [],
   ],
   [
-    "a bucket added to a provider site's routing stack (declared to hold no personal data)",
-    (s) => new s3.CfnBucket(s.in('Phase3/Site-br-sao-paulo'), 'Uploads'),
+    "a bucket added to the replication's link stack (declared to hold no personal data)",
+    (s) => new s3.CfnBucket(s.in('Phase3/Link-ap-south-1'), 'Uploads'),
     ['DataStoreDeclared'],
   ],
   [

@@ -220,7 +220,21 @@ describe('loadPlan', () => {
     [
       'an AWS location without a VPC',
       [{ file: P3, edit: (doc: Doc) => doc.deleteIn(['locations', 0, 'vpcCidr']) }],
-      /^phases\/phase-3\.yaml:\d+: locations\[0\]\.vpcCidr: AWS location "ap-south-1" has no vpcCidr/,
+      /^phases\/phase-3\.yaml:\d+: locations\[0\]\.vpcCidr: location "ap-south-1" has no vpcCidr, expected an IPv4 CIDR block for its VPC/,
+    ],
+    [
+      'a provider site managed from a region its market does not allow (replication runs there)',
+      [
+        set(PLATFORM, ['markets', 8, 'allowedLocations'], ['br-sao-paulo', 'bj-legacy']),
+        // Blocked at the CDN, whose logs are in us-west-1 too, so only the replication path is left.
+        set(P1, ['edge', 'blockedMarkets'], ['CN', 'RU', 'BR']),
+      ],
+      /^phases\/phase-3\.yaml:\d+: locations\[1\]\.markets: BR's shop rows reach "br-sao-paulo" through its home region us-west-1, where replication runs, and BR does not allow it/,
+    ],
+    [
+      "a provider's network that overlaps a phase's VPC",
+      [set(PLATFORM, ['locations', 4, 'networks', 0], '10.50.0.0/16')],
+      /^phases\/platform\.yaml:\d+: locations\[4\]\.networks\[0\]: 10\.50\.0\.0\/16 overlaps|^phases\/phase-3\.yaml:\d+: locations\[0\]\.vpcCidr: 10\.50\.0\.0\/16 overlaps 10\.50\.0\.0\/16 of the network of br-sao-paulo/,
     ],
     [
       'a first phase of a service with no rest-of-world location',

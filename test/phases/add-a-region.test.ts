@@ -19,7 +19,7 @@ describe('adding a region is a plan change, not a code change', () => {
       'cutoverPercent: 0',
       'locations:',
       '  - location: ap-east-1',
-      '    vpcCidr: 10.60.0.0/16',
+      '    vpcCidr: 10.70.0.0/16',
       '    markets: [HK]',
     ].join('\n');
     const plan = loadPlan({ ...platform, text: platformDoc.toString() }, [
@@ -35,6 +35,9 @@ describe('adding a region is a plan change, not a code change', () => {
     expect(stacks.map((s) => `${s.node.id}@${s.region}`)).toEqual([
       'Data-ap-east-1@ap-east-1',
       'Service-ap-east-1@ap-east-1',
+      // Hong Kong's rows are in Singapore (phases 1 and 2): they move region to region.
+      'Transfer-ap-southeast-1@ap-southeast-1',
+      'Link-ap-east-1@ap-east-1',
     ]);
     // Hong Kong's name now prefers phase 4's layer, which passes everything down to Singapore's
     // (phase 1) until the copy of Hong Kong's rows there is ready.

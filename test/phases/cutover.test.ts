@@ -3,6 +3,7 @@
  * record sends users to a site whose copy of their rows is not ready, and finishing a copy removes
  * its replication while every store stays.
  */
+import { Stack } from 'aws-cdk-lib';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { defaultPlan, PHASE_3_READY, planWith, type Synthesized, synthesize } from '../support/harness';
 
@@ -140,5 +141,43 @@ describe('the end of a migration', () => {
         { Name: 'world-p1-us-west-1.shop.shop.example.com.', SetIdentifier: 'legacy' },
         0,
       );
+  });
+
+  test("finishing phase 3 drops India's transfer and link stacks and Brazil's replication; every store stays", () => {
+    // GIVEN every phase-3 copy finished, phase 3 at 100 %
+    const finished = planWith({
+      'phases/phase-3.yaml': (text) =>
+        PHASE_3_READY['phases/phase-3.yaml'](text)
+          .replace('cutoverPercent: 10', 'cutoverPercent: 100')
+          .replaceAll('ready', 'finished'),
+    });
+    const before = synthesize();
+    const after = synthesize({ plan: finished, phases: [1, 2, 3], key: 'phase-3-finished' });
+    // THEN the region-to-region stacks are gone, and with them the exports phases 1 and 2 kept for them
+    const ids = (s: typeof after) =>
+      s
+        .stage(3)
+        .node.children.filter((c): c is Stack => c instanceof Stack)
+        .map((c) => c.node.id);
+    expect(ids(before)).toEqual(expect.arrayContaining(['Transfer-ap-southeast-1', 'Link-ap-south-1']));
+    expect(ids(after)).toEqual(['Data-ap-south-1', 'Service-ap-south-1', 'Site-br-sao-paulo']);
+    const exported = (s: typeof after) =>
+      Object.values(
+        (s.template(1, 'Data-ap-southeast-1').toJSON().Outputs ?? {}) as Record<string, { Export?: unknown }>,
+      ).filter((o) => o.Export).length;
+    expect(exported(before)).toBeGreaterThan(0);
+    expect(exported(after)).toBe(0);
+    // Brazil's DMS resources are gone from the site; Mumbai's stores are where they were
+    const count = (t: Template, prefix: string) =>
+      Object.values(t.toJSON().Resources as Record<string, { Type: string }>).filter((r) => r.Type.startsWith(prefix))
+        .length;
+    expect(count(before.template(3, 'Site-br-sao-paulo'), 'AWS::DMS::')).toBeGreaterThan(0);
+    expect(count(after.template(3, 'Site-br-sao-paulo'), 'AWS::DMS::')).toBe(0);
+    const stateful = (t: Template) =>
+      Object.entries(t.toJSON().Resources as Record<string, { Type: string }>)
+        .filter(([, r]) => STATEFUL.includes(r.Type))
+        .map(([id]) => id)
+        .sort();
+    expect(stateful(after.template(3, 'Data-ap-south-1'))).toEqual(stateful(before.template(3, 'Data-ap-south-1')));
   });
 });

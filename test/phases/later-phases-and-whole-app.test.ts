@@ -6,6 +6,12 @@ import { ResidencyPolicy } from '../../lib/compliance/residency/residency-policy
 import { defaultPlan, type Synthesized, synthesize } from '../support/harness';
 import { asPairs, pinnedDataStack, statefulIds } from '../support/pinned-logical-ids';
 
+/** The markets a replication config's table mappings filter on (sorted, deduplicated). */
+function marketsFiltered(config: { Properties?: { TableMappings?: unknown } }): string[] {
+  const values = JSON.stringify(config.Properties?.TableMappings ?? {}).matchAll(/"value":"([A-Z*]{1,2})"/g);
+  return [...new Set([...values].map((m) => m[1]))].sort();
+}
+
 let synth: Synthesized;
 beforeAll(() => {
   // Every phase, once: phases 2 and 3 here, and the whole app for the residency checks.
@@ -87,21 +93,36 @@ describe('Phase 2: accounts, messaging and photo sync', () => {
 });
 
 describe('Phase 3: in-country markets', () => {
-  test('India gets AWS stacks in Mumbai; Brazil gets a routing-only stack for its local provider', () => {
-    expect(stackIds(3)).toEqual(['Data-ap-south-1', 'Service-ap-south-1', 'Site-br-sao-paulo']);
+  test("India gets AWS stacks in Mumbai and a transfer from Singapore; Brazil a site stack in its provider's home region", () => {
+    expect(stackIds(3)).toEqual([
+      'Data-ap-south-1',
+      'Service-ap-south-1',
+      'Transfer-ap-southeast-1',
+      'Link-ap-south-1',
+      'Site-br-sao-paulo',
+    ]);
+    expect((synth.stage(3).node.findChild('Transfer-ap-southeast-1') as Stack).region).toBe('ap-southeast-1');
     expect((synth.stage(3).node.findChild('Site-br-sao-paulo') as Stack).region).toBe('us-west-1');
   });
 
-  test.each(['Data-ap-south-1', 'Service-ap-south-1', 'Site-br-sao-paulo'])('%s matches its snapshot', (id) => {
+  test.each([
+    'Data-ap-south-1',
+    'Service-ap-south-1',
+    'Transfer-ap-southeast-1',
+    'Link-ap-south-1',
+    'Site-br-sao-paulo',
+  ])('%s matches its snapshot', (id) => {
     expect(synth.template(3, id).toJSON()).toMatchSnapshot();
   });
 
-  test("the provider site holds no data, and sends nobody to its endpoint while Brazil's rows are copying", () => {
+  test("the provider site stores nothing, and sends nobody to its endpoint while Brazil's rows are copying", () => {
     const site = synth.template(3, 'Site-br-sao-paulo');
     const types = new Set(
       Object.values(site.toJSON().Resources as Record<string, { Type: string }>).map((r) => r.Type),
     );
-    expect([...types].sort()).toEqual(['AWS::Route53::HealthCheck', 'AWS::Route53::RecordSet']);
+    for (const store of ['AWS::RDS::DBCluster', 'AWS::S3::Bucket', 'AWS::DynamoDB::Table', 'AWS::EFS::FileSystem']) {
+      expect(types.has(store)).toBe(false);
+    }
     site.hasResourceProperties('AWS::Route53::RecordSet', {
       Name: 'p3.br.shop.shop.example.com.',
       SetIdentifier: 'below',
@@ -113,6 +134,99 @@ describe('Phase 3: in-country markets', () => {
       { ResourceRecords: ['edge.br-sp.partner.example.net'] },
       0,
     );
+  });
+
+  test("Brazil's rows go from legacy into the provider's database only, over VPNs from us-west-1, each table by exact name", () => {
+    const site = synth.template(3, 'Site-br-sao-paulo');
+    site.resourceCountIs('AWS::DMS::ReplicationConfig', 4);
+    site.resourcePropertiesCountIs(
+      'AWS::DMS::Endpoint',
+      {
+        EndpointType: 'target',
+        EngineName: 'postgres',
+        ServerName: 'db.br-sp.partner.example.net',
+        SslMode: 'require',
+      },
+      4,
+    );
+    site.resourcePropertiesCountIs(
+      'AWS::DMS::Endpoint',
+      { EndpointType: 'source', ServerName: 'db.bj.example.com' },
+      4,
+    );
+    for (const config of Object.values(site.findResources('AWS::DMS::ReplicationConfig'))) {
+      expect(marketsFiltered(config)).toEqual(['BR']);
+    }
+    // DMS reaches only the site's network and the data center's, on the databases' ports.
+    site.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      SecurityGroupEgress: Match.arrayWith([
+        Match.objectLike({ CidrIp: '10.0.0.0/16', FromPort: 5432, ToPort: 5432 }),
+        Match.objectLike({ CidrIp: '172.20.0.0/16', FromPort: 5432, ToPort: 5432 }),
+      ]),
+    });
+    for (const peer of ['br-sao-paulo', 'bj-legacy']) {
+      site.hasResourceProperties('AWS::EC2::VPNConnection', {
+        CustomerGatewayId: { 'Fn::ImportValue': `migration-customer-gateway-${peer}` },
+        StaticRoutesOnly: false,
+      });
+    }
+  });
+
+  test("India's rows go from Singapore to Mumbai: one replication per service from the phase that holds them, IN rows only", () => {
+    const transfer = synth.template(3, 'Transfer-ap-southeast-1');
+    const configs = Object.values(transfer.findResources('AWS::DMS::ReplicationConfig'));
+    expect(configs).toHaveLength(4);
+    for (const config of configs) expect(marketsFiltered(config)).toEqual(['IN']);
+    for (const [phase, service] of [
+      [1, 'shop'],
+      [2, 'accounts'],
+      [2, 'messaging'],
+      [2, 'photos'],
+    ] as const) {
+      transfer.hasResourceProperties('AWS::DMS::Endpoint', {
+        EndpointType: 'source',
+        ServerName: { 'Fn::ImportValue': `migration-p${phase}-ap-southeast-1-${service}-database-address` },
+      });
+    }
+    transfer.resourcePropertiesCountIs(
+      'AWS::DMS::Endpoint',
+      {
+        EndpointType: 'target',
+        ServerName: Match.objectLike({
+          'Fn::GetStackOutput': Match.objectLike({
+            StackName: 'migration-p3-incountry-data-ap-south-1',
+            Region: 'ap-south-1',
+          }),
+        }),
+      },
+      4,
+    );
+    // One peering per source VPC, routes both ways, and each receiving database open to each source range.
+    transfer.resourcePropertiesCountIs('AWS::EC2::VPCPeeringConnection', { PeerRegion: 'ap-south-1' }, 2);
+    transfer.resourcePropertiesCountIs('AWS::EC2::Route', { DestinationCidrBlock: '10.50.0.0/16' }, 4);
+    const link = synth.template(3, 'Link-ap-south-1');
+    for (const cidr of ['10.20.0.0/16', '10.40.0.0/16']) {
+      link.resourcePropertiesCountIs('AWS::EC2::Route', { DestinationCidrBlock: cidr }, 2);
+    }
+    link.resourcePropertiesCountIs('AWS::EC2::SecurityGroupIngress', { FromPort: 5432, CidrIp: '10.20.0.0/16' }, 4);
+  });
+
+  test('every value imported by name is exported by a stack of the app in the same region (deploy order holds)', () => {
+    const exports = new Map<string, string>();
+    const imports: [string, string, string][] = [];
+    for (const nested of synth.assembly.nestedAssemblies) {
+      for (const artifact of nested.nestedAssembly.stacks) {
+        const region = artifact.environment.region;
+        for (const output of Object.values(artifact.template.Outputs ?? {}) as { Export?: { Name: string } }[]) {
+          if (output.Export) exports.set(`${region}|${output.Export.Name}`, artifact.displayName);
+        }
+        const names = JSON.stringify(artifact.template).matchAll(/"Fn::ImportValue":"([^"]+)"/g);
+        for (const [, name] of names) imports.push([artifact.displayName, region, name]);
+      }
+    }
+    expect(imports.length).toBeGreaterThan(20);
+    const missing = imports.filter(([, region, name]) => !exports.has(`${region}|${name}`));
+    expect(missing).toEqual([]);
   });
 
   test('Mumbai replicates nothing from legacy: India moved to Singapore earlier, so legacy no longer has its writes', () => {
@@ -182,7 +296,7 @@ describe('Data residency of the whole app', () => {
     expect(noPersonalData.map((d) => d.path)).toEqual(
       expect.arrayContaining([
         'Phase1/Edge-us-east-1',
-        'Phase3/Site-br-sao-paulo',
+        'Phase3/Link-ap-south-1',
         'Phase1/Service-us-west-1/Alarms/Topic',
       ]),
     );

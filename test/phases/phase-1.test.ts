@@ -91,7 +91,16 @@ describe('Phase 1 data stacks', () => {
       MapPublicIpOnLaunch: false,
     });
     data().hasResourceProperties('AWS::EC2::FlowLog', { TrafficType: 'ALL', LogDestinationType: 'cloud-watch-logs' });
-    data().hasResourceProperties('AWS::EC2::CustomerGateway', { IpAddress: '203.0.113.10', BgpAsn: 65010 });
+    // The customer gateway is the Account stage's (one per region and peer), imported by name.
+    data().resourceCountIs('AWS::EC2::CustomerGateway', 0);
+    data().hasResourceProperties('AWS::EC2::VPNConnection', {
+      CustomerGatewayId: { 'Fn::ImportValue': 'migration-customer-gateway-bj-legacy' },
+      StaticRoutesOnly: false,
+      VpnTunnelOptionsSpecifications: Match.arrayEquals([
+        Match.objectLike({ IKEVersions: [{ Value: 'ikev2' }] }),
+        Match.objectLike({ IKEVersions: [{ Value: 'ikev2' }] }),
+      ]),
+    });
   });
 
   test('the legacy database replicates continuously, each plan table by exact name, only rows of the markets each region serves', () => {

@@ -51,6 +51,16 @@ export class ResidencyPolicy {
     ];
   }
 
+  /**
+   * The provider site whose database the plan names at this host, if any: replication into it
+   * goes to that site (a location the markets must allow), over the VPN from its home region.
+   */
+  public providerDatabaseSite(host: unknown): string | undefined {
+    if (typeof host !== 'string') return undefined;
+    return this.plan.platform.locations.find((l) => l.kind === 'provider' && l.database.endpoint === host.toLowerCase())
+      ?.id;
+  }
+
   /** Every declared market and `*`. */
   public get markets(): string[] {
     return [...this.plan.platform.markets.map((m) => m.code), REST_OF_WORLD];
@@ -91,6 +101,11 @@ export class ResidencyPolicy {
   ): string[] {
     return whereabouts.flatMap((w) => {
       if (w.kind === 'nowhere') return [];
+      if (w.kind === 'site') {
+        return markets
+          .filter((m) => !this.plan.isAllowed(m, w.location))
+          .map((m) => this.finding(m, w.location, how, via));
+      }
       if (w.kind === 'unprovable') {
         return markets.filter((m) => m !== REST_OF_WORLD).map((m) => this.finding(m, `unprovable:${w.why}`, how, via));
       }

@@ -15,6 +15,8 @@ export type Whereabouts =
       /** The AWS service its ARN names, when it came from an ARN. */
       readonly service?: string;
     }
+  /** A local provider's site of the plan (its database, reached over a VPN): a location, not a region. */
+  | { readonly kind: 'site'; readonly location: string }
   | { readonly kind: 'nowhere' }
   | { readonly kind: 'unprovable'; readonly why: string };
 

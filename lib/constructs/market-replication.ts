@@ -1,0 +1,200 @@
+import { Fn, Validations } from 'aws-cdk-lib';
+import * as dms from 'aws-cdk-lib/aws-dms';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { DMS_ROLES_EXPORT } from '../naming';
+import { marketScopedTableMappings } from './market-scoped-table-mappings';
+
+/** The legacy database, reached over the site-to-site VPN. */
+export interface LegacyDatabase {
+  readonly hostname: string;
+  readonly port: number;
+  readonly engine: 'postgres' | 'mysql';
+  readonly databaseName: string;
+  /** The data center's network, where the database answers. */
+  readonly cidr: string;
+  /** The column holding each row's market. */
+  readonly marketColumn: string;
+}
+
+/** The legacy database as a replication's source, over the VPN. */
+export function legacySource(legacy: LegacyDatabase): ReplicatedDatabase {
+  return {
+    engine: legacy.engine,
+    serverName: legacy.hostname,
+    port: legacy.port,
+    databaseName: legacy.databaseName,
+    reach: [ec2.Peer.ipv4(legacy.cidr)],
+    description: `the legacy database ${legacy.databaseName}`,
+  };
+}
+
+/** One end of a replication: a database and how the replication's network reaches it. */
+export interface ReplicatedDatabase {
+  /** DMS's engine name: `postgres`, `mysql`, `aurora-postgresql`. */
+  readonly engine: string;
+  /** Its host: a literal, or an attribute of a cluster of this app, so the residency pack can place it. */
+  readonly serverName: string;
+  readonly port: number;
+  readonly databaseName: string;
+  /**
+   * How the replication reaches it: a network (a VPN's or a peered VPC's range), or the
+   * database's own security group, which then gets the matching ingress rule.
+   */
+  readonly reach: readonly ec2.IPeer[] | ec2.IConnectable;
+  /** Who it is, in the credentials' descriptions: "the legacy database commerce". */
+  readonly description: string;
+}
+
+/** Props for {@link MarketReplication}. */
+export interface MarketReplicationProps {
+  readonly vpc: ec2.IVpc;
+  /** Private subnets of `vpc` the replication runs in (two zones or more). */
+  readonly subnetIds: readonly string[];
+  /** Encrypts both credentials and the replication's storage: a key of the region DMS runs in. */
+  readonly encryptionKey: IKey;
+  /** Where the rows are now: it is read as `dms_reader`. */
+  readonly source: ReplicatedDatabase;
+  /** Where they go: written as `dms_writer`. */
+  readonly target: ReplicatedDatabase;
+  /** The schema the tables are in (the same name at both ends). */
+  readonly schema: string;
+  /**
+   * The tables of `schema` to copy, each by its exact name (DMS applies the market filter
+   * only to tables selected by exact name).
+   */
+  readonly tables: readonly string[];
+  /** The column holding each row's market. */
+  readonly marketColumn: string;
+  /** Markets whose rows may be copied (`*`: rows of no declared market). */
+  readonly markets: readonly string[];
+  /** Every declared market. */
+  readonly declaredMarkets: readonly string[];
+  /** Physical identifier of the replication, from the naming helper. */
+  readonly identifier: string;
+  /**
+   * Most DMS capacity units the serverless replication may scale to.
+   * @default 16
+   */
+  readonly maxCapacityUnits?: number;
+}
+
+/**
+ * Continuous replication (full load, then change data capture) of one service's rows of some
+ * markets, with DMS Serverless: from the legacy database into a region or a provider's site, or
+ * from one region's database into another's. Copies only rows of the given markets (see
+ * `marketScopedTableMappings`), so cutover never carries a market's data where it may not live;
+ * DMS sees every row it copies, so it runs in a region those markets allow (the residency pack
+ * checks the stack's region, the source it reads and the target it writes).
+ *
+ * Before starting it: create the `dms_reader` user on the source with the password in
+ * `sourceCredentials`, and the `dms_writer` user on the target with the one in `targetCredentials`.
+ * The account needs DMS's roles (the `Account/` stage creates them; every replication imports
+ * their export, so a phase deployed before that stage fails naming them).
+ */
+export class MarketReplication extends Construct {
+  public readonly replication: dms.CfnReplicationConfig;
+  public readonly sourceCredentials: secretsmanager.Secret;
+  public readonly targetCredentials: rds.DatabaseSecret;
+
+  constructor(scope: Construct, id: string, props: MarketReplicationProps) {
+    super(scope, id);
+
+    this.sourceCredentials = new secretsmanager.Secret(this, 'SourceCredentials', {
+      description: `DMS reader on ${props.source.description}`,
+      encryptionKey: props.encryptionKey,
+      generateSecretString: {
+        secretStringTemplate: JSON.stringify({ username: 'dms_reader' }),
+        generateStringKey: 'password',
+        excludePunctuation: true,
+        passwordLength: 32,
+      },
+    });
+    this.targetCredentials = new rds.DatabaseSecret(this, 'TargetCredentials', {
+      username: 'dms_writer',
+      encryptionKey: props.encryptionKey,
+      excludeCharacters: ' %+~`#$&*()|[]{}:;<>?!\'/@"\\',
+    });
+    for (const secret of [this.sourceCredentials, this.targetCredentials]) {
+      for (const ruleId of ['AwsSolutions-SMG4', 'PCI.DSS.321-SecretsManagerRotationEnabled']) {
+        Validations.of(secret).acknowledge({
+          id: ruleId,
+          reason:
+            'A migration credential used only by DMS while this phase cuts over: it is changed by hand with the database user at each rotation window and deleted with the replication when cutover completes.',
+        });
+      }
+    }
+
+    const group = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description: `DMS replication ${props.identifier}`,
+      allowAllOutbound: false,
+    });
+    for (const [end, what] of [
+      [props.source, 'reads'],
+      [props.target, 'writes'],
+    ] as const) {
+      const port = ec2.Port.tcp(end.port);
+      if ('connections' in end.reach) end.reach.connections.allowFrom(group, port, `DMS replication ${what}`);
+      else for (const peer of end.reach) group.addEgressRule(peer, port, `DMS replication ${what}: ${end.description}`);
+    }
+
+    const subnets = new dms.CfnReplicationSubnetGroup(this, 'Subnets', {
+      replicationSubnetGroupDescription: `DMS replication ${props.identifier}`,
+      subnetIds: [...props.subnetIds],
+    });
+
+    // Passwords reach CloudFormation as dynamic references, never as text in the template.
+    const endpoint = (
+      id: string,
+      type: 'source' | 'target',
+      end: ReplicatedDatabase,
+      username: string,
+      secret: secretsmanager.ISecret,
+    ) =>
+      new dms.CfnEndpoint(this, id, {
+        endpointType: type,
+        engineName: end.engine,
+        serverName: end.serverName,
+        port: end.port,
+        databaseName: end.databaseName,
+        username,
+        password: secret.secretValueFromJson('password').unsafeUnwrap(),
+        sslMode: 'require',
+        kmsKeyId: props.encryptionKey.keyArn,
+      });
+    const source = endpoint('Source', 'source', props.source, 'dms_reader', this.sourceCredentials);
+    const target = endpoint('Target', 'target', props.target, 'dms_writer', this.targetCredentials);
+
+    this.replication = new dms.CfnReplicationConfig(this, 'Replication', {
+      replicationConfigIdentifier: props.identifier,
+      replicationType: 'full-load-and-cdc',
+      sourceEndpointArn: source.ref,
+      targetEndpointArn: target.ref,
+      computeConfig: {
+        maxCapacityUnits: props.maxCapacityUnits ?? 16,
+        minCapacityUnits: 2,
+        multiAz: true,
+        kmsKeyId: props.encryptionKey.keyArn,
+        replicationSubnetGroupId: subnets.ref,
+        vpcSecurityGroupIds: [group.securityGroupId],
+      },
+      tableMappings: marketScopedTableMappings({
+        schema: props.schema,
+        tables: props.tables,
+        marketColumn: props.marketColumn,
+        markets: props.markets,
+        declaredMarkets: props.declaredMarkets,
+      }),
+      replicationSettings: {
+        Logging: { EnableLogging: true },
+        ValidationSettings: { EnableValidation: true },
+      },
+      // Imported from the Account stage: deployed before it, this stack fails naming the DMS roles.
+      tags: [{ key: 'migration:requires', value: Fn.importValue(DMS_ROLES_EXPORT) }],
+    });
+  }
+}
