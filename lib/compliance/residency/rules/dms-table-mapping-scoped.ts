@@ -1,6 +1,8 @@
+import { CfnResource, Stack } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
 import { REST_OF_WORLD } from '../../../config/schema';
 import type { ResidencyPolicy } from '../residency-policy';
+import { locate, type Whereabouts } from '../whereabouts';
 import { asArray, deployedProperties, dig, type ResidencyRule } from './residency-rule';
 
 /**
@@ -30,10 +32,29 @@ function filteredMarkets(policy: ResidencyPolicy, rule: unknown, column: string)
   return included;
 }
 
+/**
+ * Where the replication's target endpoint (a resource of the same stack) writes, when the pack can
+ * place it: a region or a provider's site. An unplaceable target is DmsTarget's finding, not this one.
+ */
+function targetPlaces(policy: ResidencyPolicy, node: CfnResource): Whereabouts[] {
+  const arn = deployedProperties(node).TargetEndpointArn;
+  const id = dig(arn, 'Ref');
+  if (typeof id !== 'string') return [];
+  const stack = Stack.of(node);
+  const endpoint = stack.node
+    .findAll()
+    .find((c): c is CfnResource => CfnResource.isCfnResource(c) && stack.resolve(c.logicalId) === id);
+  if (endpoint?.cfnResourceType !== 'AWS::DMS::Endpoint') return [];
+  const server = deployedProperties(endpoint).ServerName;
+  const site = policy.providerDatabaseSite(server);
+  if (site) return [{ kind: 'site', location: site }];
+  return locate(stack, server).filter((w) => w.kind === 'region');
+}
+
 /** Replication copies only rows of markets allowed where it runs and lands. */
 export const DmsTableMappingScoped: ResidencyRule = {
   id: 'DmsTableMappingScoped',
-  info: "The replication's table mappings let through rows of a market whose data may not be in this region (no market filter, a filter DMS will not apply, or an explicit selection).",
+  info: "The replication's table mappings let through rows of a market whose data may not be in this region or at its target (no market filter, a filter DMS will not apply, an explicit selection, or a market the target's location does not allow).",
   explanation:
     "The legacy database holds every market's rows, China's included, and DMS sees every row it selects in the region where it runs. Select each table by its exact name (DMS applies source filters only to exact names, and only on rule-action include; explicit selections are never filtered) and filter on the plan's market column so only rows of markets allowed here pass.",
   covers: {
@@ -62,6 +83,7 @@ export const DmsTableMappingScoped: ResidencyRule = {
     }
     const column = policy.plan.platform.legacy.database.marketColumn;
     const region = policy.regionOf(node);
+    const target = targetPlaces(policy, node);
     const findings = asArray(dig(mappings, 'rules'))
       .filter((r) => dig(r, 'rule-type') === 'selection' && dig(r, 'rule-action') !== 'exclude')
       .flatMap((rule) => {
@@ -73,9 +95,13 @@ export const DmsTableMappingScoped: ResidencyRule = {
           dig(rule, 'rule-action') !== 'include' ? 'explicit-selection' : exact ? undefined : 'wildcard-table';
         const markets = unfiltered ? policy.markets : filteredMarkets(policy, rule, column);
         const via = `rule-${id}${unfiltered ? `-${unfiltered}-filters-not-applied` : ''}`;
-        return markets
-          .filter((m) => !policy.allowsRegion(m, region))
-          .map((m) => policy.finding(m, region, 'replicated-from-legacy-to', via));
+        return [
+          ...markets
+            .filter((m) => !policy.allowsRegion(m, region))
+            .map((m) => policy.finding(m, region, 'replicated-from-legacy-to', via)),
+          // The rows the mapping lets through also land at the target, whatever the stack declares.
+          ...policy.disallowedAt(markets, target, 'replicated-to', `${via};target`),
+        ];
       });
     return findings.length ? [...new Set(findings)] : NagRuleCompliance.COMPLIANT;
   },
