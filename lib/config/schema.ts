@@ -205,6 +205,12 @@ export const PhaseLocationSchema = z.strictObject({
     .describe('Markets whose users this location serves in this phase; "*" is every unlisted country.'),
   minTasks: z.number().int().min(1).max(100).default(2).describe('Fewest tasks per service. Default: 2.'),
   maxTasks: z.number().int().min(1).max(200).default(10).describe('Most tasks per service. Default: 10.'),
+  hostsRegistered: z
+    .boolean()
+    .default(false)
+    .describe(
+      "Provider sites only: whether the provider's hosts are registered with the site's ECS Anywhere cluster. Until then each service runs no task, so a deploy never waits for machines that are not there. Default: false.",
+    ),
   data: z
     .record(z.string(), z.enum(DATA_STATES))
     .default({})

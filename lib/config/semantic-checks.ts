@@ -322,6 +322,13 @@ function checkPhase(file: string, phase: PhaseConfig, platform: PlatformConfig, 
         `location ${describeValue(site.location)} has no vpcCidr, expected an IPv4 CIDR block for ${what}`,
       );
     }
+    if (location.kind === 'aws' && site.hostsRegistered) {
+      report(
+        file,
+        ['locations', i, 'hostsRegistered'],
+        `AWS location ${describeValue(site.location)} has hostsRegistered, expected it only on provider sites (Fargate needs no hosts)`,
+      );
+    }
     if (site.minTasks > site.maxTasks) {
       report(
         file,

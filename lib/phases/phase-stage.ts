@@ -189,6 +189,8 @@ export class PhaseStage extends Stage {
         endpoint: location.endpoint,
         legacy: { hostname: legacy.originHostname },
         vpcCidr: phaseSite.vpcCidr as string,
+        // CloudFormation waits for a service to be stable: no tasks until the provider's hosts exist.
+        desiredCount: phaseSite.hostsRegistered ? phaseSite.minTasks : 0,
         vpnPeers: [vpnTo(location.id), vpnTo(legacy.id)],
         replication: {
           legacy: legacyDatabase,

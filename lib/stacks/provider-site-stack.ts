@@ -5,6 +5,7 @@ import type { Construct } from 'constructs';
 import type { ServiceConfig } from '../config/schema';
 import { type LegacyDatabase, legacySource, MarketReplication } from '../constructs/market-replication';
 import { MarketRouting, type RoutedEndpoint } from '../constructs/market-routing';
+import { ProviderServices } from '../constructs/provider-services';
 import { RegionalKey } from '../constructs/regional-key';
 import { RegionalNetwork, type VpnConnectionTo } from '../constructs/regional-network';
 import { constructId, serviceResourceIdentifier } from '../naming';
@@ -22,6 +23,8 @@ export interface ProviderSiteStackProps extends StackProps {
   readonly legacy: Omit<RoutedEndpoint, 'healthCheckPath'>;
   /** The site's network in this (home) region, from the plan. */
   readonly vpcCidr: string;
+  /** Tasks of each service the provider's hosts run. */
+  readonly desiredCount: number;
   /** VPNs to the provider's site and to the legacy data center. */
   readonly vpnPeers: readonly VpnConnectionTo[];
   /**
@@ -58,6 +61,11 @@ export class ProviderSiteStack extends RegionalStack {
       forLogsAndAlarms: true,
     }).key;
     const network = new RegionalNetwork(this, 'Network', { cidr: props.vpcCidr, logsKey, vpnPeers: props.vpnPeers });
+    new ProviderServices(this, 'Services', {
+      vpc: network.vpc,
+      services: props.services.map((s) => s.config),
+      desiredCount: props.desiredCount,
+    });
     const replication = props.replication;
     if (replication?.services.length) {
       const key = new RegionalKey(this, 'ReplicationKey', {

@@ -237,6 +237,11 @@ describe('loadPlan', () => {
       /^phases\/platform\.yaml:\d+: locations\[4\]\.networks\[0\]: 10\.50\.0\.0\/16 overlaps|^phases\/phase-3\.yaml:\d+: locations\[0\]\.vpcCidr: 10\.50\.0\.0\/16 overlaps 10\.50\.0\.0\/16 of the network of br-sao-paulo/,
     ],
     [
+      'hosts registered on an AWS location (only provider sites have hosts)',
+      [set(P3, ['locations', 0, 'hostsRegistered'], true)],
+      /^phases\/phase-3\.yaml:\d+: locations\[0\]\.hostsRegistered: AWS location "ap-south-1" has hostsRegistered/,
+    ],
+    [
       'a first phase of a service with no rest-of-world location',
       [{ file: P2, raw: true, edit: (t: string) => t.replace('markets: [US, "*"]', 'markets: [US]') }],
       /^phases\/phase-2\.yaml:\d+: locations: service "accounts" starts in this phase but no location serves "\*"/,

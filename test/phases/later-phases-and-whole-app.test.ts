@@ -172,6 +172,28 @@ describe('Phase 3: in-country markets', () => {
     }
   });
 
+  test("Brazil's services run on the provider's hosts with ECS Anywhere, logs kept on the hosts, no task until hosts register", () => {
+    const site = synth.template(3, 'Site-br-sao-paulo');
+    site.resourcePropertiesCountIs('AWS::ECS::Service', { LaunchType: 'EXTERNAL', DesiredCount: 0 }, 4);
+    site.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: Match.objectLike({
+        Statement: [Match.objectLike({ Principal: { Service: 'ssm.amazonaws.com' } })],
+      }),
+    });
+    for (const task of Object.values(site.findResources('AWS::ECS::TaskDefinition'))) {
+      expect(task.Properties.RequiresCompatibilities).toEqual(['EXTERNAL']);
+      for (const container of task.Properties.ContainerDefinitions) {
+        expect(container.LogConfiguration.LogDriver).toBe('local');
+      }
+    }
+    // One port per service on a host, in plan order, for the provider's load balancer.
+    site.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      ContainerDefinitions: [
+        Match.objectLike({ Image: Match.anyValue(), PortMappings: [Match.objectLike({ HostPort: 8081 })] }),
+      ],
+    });
+  });
+
   test("India's rows go from Singapore to Mumbai: one replication per service from the phase that holds them, IN rows only", () => {
     const transfer = synth.template(3, 'Transfer-ap-southeast-1');
     const configs = Object.values(transfer.findResources('AWS::DMS::ReplicationConfig'));
