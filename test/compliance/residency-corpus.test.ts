@@ -10,15 +10,22 @@ import { join } from 'node:path';
 import {
   App,
   Aws,
+  CfnDynamicReference,
+  CfnDynamicReferenceService,
   CfnMapping,
+  CfnOutput,
   CfnParameter,
   CfnResource,
+  CrossStackReferences,
   CustomResource,
   Duration,
   Fn,
   PhysicalName,
+  ReferenceStrength,
   RemovalPolicy,
   Stack,
+  type StackProps,
+  type Stage,
 } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as appflow from 'aws-cdk-lib/aws-appflow';
@@ -76,6 +83,8 @@ interface Scene {
   in(stack: string | Stack): Construct;
   stack(stackPath: string): Stack;
   data(stackPath: string): DataStack;
+  /** A phase's stage, by `PhaseN`, for a case that adds a stack of its own to it. */
+  stage(id: string): Stage;
 }
 
 type Build = (scene: Scene) => void;
@@ -721,6 +730,109 @@ const CASES: [string, Build, string[]][] = [
       }),
     ['DmsTarget'],
   ],
+  // --- imports by export name, and CDK's strong cross-region references ---------------------
+  [
+    "a later phase's DMS target in Singapore importing, by export name, the endpoint of phase 1's Singapore cluster (control)",
+    (s) => {
+      const shop = s.data('Phase1/Data-ap-southeast-1').databases.get('shop') as rds.DatabaseCluster;
+      new CfnOutput(s.in('Phase1/Data-ap-southeast-1'), 'ShopEndpoint', {
+        value: shop.clusterEndpoint.hostname,
+        exportName: 'corpus-phase1-shop-endpoint-sg',
+      });
+      const scope = s.in(laterStack(s, 'Migrate-ap-southeast-1', 'ap-southeast-1'));
+      declareResidency(scope, { markets: ['SG', 'MY'] });
+      dmsTarget(scope, 'ToShop', Fn.importValue('corpus-phase1-shop-endpoint-sg'));
+    },
+    [],
+  ],
+  [
+    "a later phase's DMS target in Singapore copying US rows into phase 1's Singapore cluster (imported by name)",
+    (s) => {
+      const shop = s.data('Phase1/Data-ap-southeast-1').databases.get('shop') as rds.DatabaseCluster;
+      new CfnOutput(s.in('Phase1/Data-ap-southeast-1'), 'ShopEndpointForUs', {
+        value: shop.clusterEndpoint.hostname,
+        exportName: 'corpus-phase1-shop-endpoint-sg-us',
+      });
+      const scope = s.in(laterStack(s, 'MigrateUs-ap-southeast-1', 'ap-southeast-1'));
+      declareResidency(scope, { markets: ['US'] });
+      dmsTarget(scope, 'UsToShop', Fn.importValue('corpus-phase1-shop-endpoint-sg-us'));
+    },
+    ['DmsTarget'],
+  ],
+  [
+    "a DMS target in California importing an export that re-publishes Singapore's cluster endpoint",
+    (s) => {
+      const shop = s.data('Phase1/Data-ap-southeast-1').databases.get('shop') as rds.DatabaseCluster;
+      new CfnOutput(s.in('Phase1/Data-us-west-1'), 'SgShopEndpoint', {
+        value: shop.clusterEndpoint.hostname,
+        exportName: 'corpus-sg-shop-endpoint-in-california',
+      });
+      dmsTarget(s.in('Phase1/Service-us-west-1'), 'Relayed', Fn.importValue('corpus-sg-shop-endpoint-in-california'));
+    },
+    ['DmsTarget'],
+  ],
+  [
+    'a DMS target importing a name nothing in this app exports',
+    (s) => dmsTarget(s.in('Phase1/Data-ap-southeast-1'), 'Legacy', Fn.importValue('legacy-shop-endpoint')),
+    ['DmsTarget'],
+  ],
+  [
+    'a DMS target whose import name is built from a parameter (this app exports the default name)',
+    (s) => {
+      const shop = s.data('Phase1/Data-ap-southeast-1').databases.get('shop') as rds.DatabaseCluster;
+      const scope = s.in('Phase1/Data-ap-southeast-1');
+      new CfnOutput(scope, 'ShopEndpointProd', {
+        value: shop.clusterEndpoint.hostname,
+        exportName: 'prod-shop-endpoint',
+      });
+      const env = new CfnParameter(scope, 'TargetEnv', { default: 'prod' });
+      dmsTarget(scope, 'Chosen', Fn.importValue(Fn.join('-', [env.valueAsString, 'shop-endpoint'])));
+    },
+    ['DmsTarget'],
+  ],
+  [
+    'a DMS target in Singapore importing a name exported only in California',
+    (s) => {
+      const shop = s.data('Phase1/Data-us-west-1').databases.get('shop') as rds.DatabaseCluster;
+      new CfnOutput(s.in('Phase1/Data-us-west-1'), 'UsShopEndpoint', {
+        value: shop.clusterEndpoint.hostname,
+        exportName: 'corpus-shop-endpoint',
+      });
+      dmsTarget(s.in('Phase1/Data-ap-southeast-1'), 'Misnamed', Fn.importValue('corpus-shop-endpoint'));
+    },
+    ['DmsTarget'],
+  ],
+  [
+    "India's rows written from Singapore into a Mumbai cluster passed by CDK's strong cross-region reference (control)",
+    (s) => {
+      const { cluster, migrate } = crossRegionPair(s, 'InRows');
+      dmsTarget(migrate, 'ToMumbai', cluster.attrEndpointAddress);
+    },
+    [],
+  ],
+  [
+    "Singapore's rows written into a Mumbai cluster passed by CDK's strong cross-region reference",
+    (s) => {
+      const { cluster, migrate } = crossRegionPair(s, 'SgRows', ['SG']);
+      dmsTarget(migrate, 'ToMumbai', cluster.attrEndpointAddress);
+    },
+    ['DmsTarget'],
+  ],
+  [
+    'a DMS target reading its host from a hand-written parameter under /cdk/exports (no CDK writer writes it)',
+    (s) => {
+      const stack = laterStack(s, 'Squat-ap-southeast-1', 'ap-southeast-1');
+      const scope = s.in(stack);
+      declareResidency(scope, { markets: ['IN'] });
+      const name = `/cdk/exports/${stack.stackName}/ShopEndpoint`;
+      new ssm.StringParameter(scope, 'Endpoint', {
+        parameterName: name,
+        stringValue: 'shop.cluster-abc123.ap-south-1.rds.amazonaws.com',
+      });
+      dmsTarget(scope, 'FromParameter', new CfnDynamicReference(CfnDynamicReferenceService.SSM, name).toString());
+    },
+    ['DmsTarget'],
+  ],
   // --- default deny on anything else that names a destination ----------------------------
   [
     'a function told to export to a bucket outside this app (environment variable)',
@@ -1161,6 +1273,39 @@ const CASES: [string, Build, string[]][] = [
   ],
 ];
 
+/** A stack of the case's own in phase 3's stage; no phase declares it, so a case declares its scope. */
+function laterStack(s: Scene, id: string, region: string, props: Partial<StackProps> = {}): Stack {
+  return new Stack(s.stage('Phase3'), `Corpus${id}`, { env: { account: ACCOUNT, region }, ...props });
+}
+
+/**
+ * Two stacks of phase 3 passing values with CDK's strong cross-region references: an Aurora
+ * cluster of India's in Mumbai, and a scope in Singapore declared for `markets` that receives them.
+ */
+function crossRegionPair(s: Scene, id: string, markets = ['IN']): { cluster: rds.CfnDBCluster; migrate: Construct } {
+  const producer = laterStack(s, `${id}Data-ap-south-1`, 'ap-south-1', { crossRegionReferences: true });
+  const consumer = laterStack(s, `${id}Migrate-ap-southeast-1`, 'ap-southeast-1', { crossRegionReferences: true });
+  // cdk.json makes references weak (Fn::GetStackOutput); CDK writes its SSM parameters only for strong ones.
+  CrossStackReferences.of(consumer).consume(ReferenceStrength.STRONG);
+  const data = s.in(producer);
+  declareResidency(data, { markets: ['IN'] });
+  const cluster = new rds.CfnDBCluster(data, 'Orders', { engine: 'aurora-postgresql', storageEncrypted: true });
+  const migrate = s.in(consumer);
+  declareResidency(migrate, { markets });
+  return { cluster, migrate };
+}
+
+/** A DMS target endpoint writing into the Aurora PostgreSQL host `serverName`. */
+function dmsTarget(scope: Construct, id: string, serverName: string): dms.CfnEndpoint {
+  return new dms.CfnEndpoint(scope, id, {
+    endpointType: 'target',
+    engineName: 'aurora-postgresql',
+    serverName,
+    port: 5432,
+    databaseName: 'shop',
+  });
+}
+
 /** A small function with the given environment. */
 function fn(scope: Construct, id: string, environment: Record<string, string>): lambda.Function {
   return new lambda.Function(scope, id, {
@@ -1227,6 +1372,11 @@ beforeAll(() => {
       app,
       stack: stackAt,
       data: (path) => stackAt(path) as DataStack,
+      stage: (id) => {
+        const found = stages.find((s) => s.node.id === id);
+        if (!found) throw new Error(`no stage ${id}`);
+        return found;
+      },
       in: (at) => {
         const stack = typeof at === 'string' ? stackAt(at) : at;
         const scope = made.get(stack.node.path) ?? new Construct(stack, caseId);

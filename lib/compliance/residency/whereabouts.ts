@@ -1,4 +1,12 @@
-import { CfnElement, CfnOutput, CfnParameter, CfnResource, Stack, Token } from 'aws-cdk-lib';
+import {
+  CfnElement,
+  CfnOutput,
+  CfnParameter,
+  CfnResource,
+  CustomResourceProviderBase,
+  Stack,
+  Token,
+} from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 
 /**
@@ -46,6 +54,17 @@ const PLACELESS_PSEUDO = new Set([
   'AWS::NotificationARNs',
 ]);
 const MARK = '\u0000';
+/** SSM dynamic references: the parameter's name, and whether it is a secure string. */
+const SSM_REFERENCE = /\{\{resolve:ssm(-secure)?:([^}]*)\}\}/g;
+const SSM_OPENING = /\{\{resolve:ssm(?:-secure)?:/g;
+/**
+ * CDK's strong cross-region references: the producer's writer puts each value in an SSM parameter
+ * `/cdk/exports/<consumer stack>/<id>` of the consumer's region, and the consumer's reader
+ * answers with it (aws-cdk-lib core/lib/custom-resource-provider/cross-region-export-providers).
+ */
+const EXPORT_WRITER = 'Custom::CrossRegionExportWriter';
+const EXPORT_READER = 'Custom::CrossRegionExportReader';
+const CDK_EXPORT_PARAMETER = /^\/cdk\/exports\/[A-Za-z0-9_./-]+$/;
 
 /** The property holding the physical name of stores an ARN may name, per type. */
 const PHYSICAL_NAMES: Readonly<Record<string, string>> = {
@@ -71,11 +90,36 @@ function storeNamed(service: string, resource: string): { type: string; name: st
   return undefined;
 }
 
-/** What the pack knows about the app, built once per tree: stacks by name, stores by physical name. */
+/** An output of this app that exports its value. */
+interface Export {
+  readonly stack: Stack;
+  readonly output: CfnOutput;
+  /** The export's name; undefined when the template leaves it to deploy time (a parameter...). */
+  readonly name?: string;
+}
+
+/** A value CDK's cross-region export writer puts in an SSM parameter of `region`. */
+interface CrossRegionWrite {
+  readonly stack: Stack;
+  readonly region: string;
+  readonly value: unknown;
+}
+
+/**
+ * What the pack knows about the app, built once per tree: stacks by name, stores by physical
+ * name, exports by name, and who writes each SSM parameter (CDK's cross-region export writers, and
+ * the app's own `AWS::SSM::Parameter`s). An export or a parameter whose name is left to deploy time
+ * may have any name, so it is listed under every name.
+ */
 class AppIndex {
   private readonly stacks = new Map<string, Stack>();
   private readonly byName = new Map<string, CfnResource>();
   private readonly elements = new Map<Stack, Map<string, CfnElement>>();
+  private readonly exported = new Map<string, Export[]>();
+  private readonly exportedUnnamed: Export[] = [];
+  private readonly written = new Map<string, CrossRegionWrite[]>();
+  private readonly declaredParameters = new Map<string, Stack[]>();
+  private readonly declaredUnnamed: Stack[] = [];
 
   constructor(root: IConstruct) {
     for (const c of root.node.findAll()) {
@@ -85,18 +129,42 @@ class AppIndex {
         const byId = this.elements.get(stack) ?? new Map<string, CfnElement>();
         this.elements.set(stack, byId);
         byId.set(stack.resolve(c.logicalId), c);
-        const nameProperty = CfnResource.isCfnResource(c) ? PHYSICAL_NAMES[c.cfnResourceType] : undefined;
-        if (nameProperty) {
-          const rendered = stack.resolve((c as CfnResource)._toCloudFormation()) as {
-            Resources: Record<string, { Properties?: Record<string, unknown> }>;
-          };
-          const name = Object.values(rendered.Resources)[0]?.Properties?.[nameProperty];
-          const type = (c as CfnResource).cfnResourceType;
-          if (typeof name === 'string')
-            this.byName.set(`${type}|${type.startsWith('AWS::RDS') ? name.toLowerCase() : name}`, c as CfnResource);
-        }
+        if (c instanceof CfnOutput) this.addExport(c);
+        if (CfnResource.isCfnResource(c)) this.addResource(c);
       }
     }
+  }
+
+  private addResource(resource: CfnResource): void {
+    const type = resource.cfnResourceType;
+    const nameProperty = PHYSICAL_NAMES[type];
+    if (nameProperty) {
+      const name = renderedOf(resource).Properties?.[nameProperty];
+      if (typeof name === 'string')
+        this.byName.set(`${type}|${type.startsWith('AWS::RDS') ? name.toLowerCase() : name}`, resource);
+    }
+    if (type === 'AWS::SSM::Parameter') {
+      // With no Name, CloudFormation names the parameter `CFN-...`, never under /cdk/exports.
+      const rendered = renderedOf(resource).Properties?.Name;
+      const name = rendered === undefined ? undefined : literalName(resource.stack, rendered);
+      if (name !== undefined) push(this.declaredParameters, name, resource.stack);
+      else if (rendered !== undefined) this.declaredUnnamed.push(resource.stack);
+    }
+    if (type === EXPORT_WRITER && isCdkCrossRegionResource(resource, 'Writer')) {
+      const props = renderedOf(resource).Properties?.WriterProps as { region?: unknown; exports?: unknown } | undefined;
+      if (typeof props?.region !== 'string' || !props.exports || typeof props.exports !== 'object') return;
+      for (const [name, value] of Object.entries(props.exports as Record<string, unknown>)) {
+        push(this.written, name, { stack: resource.stack, region: props.region, value });
+      }
+    }
+  }
+
+  private addExport(output: CfnOutput): void {
+    if (output.exportName === undefined) return;
+    const stack = output.stack;
+    const name = literalName(stack, stack.resolve(output.exportName));
+    if (name === undefined) this.exportedUnnamed.push({ stack, output });
+    else push(this.exported, name, { stack, output, name });
   }
 
   public element(stack: Stack, logicalId: string): CfnElement | undefined {
@@ -110,6 +178,33 @@ class AppIndex {
   public named(type: string, name: string): CfnResource | undefined {
     return this.byName.get(`${type}|${name}`);
   }
+
+  /** Outputs of this app, in any stack, that export under this name or may (named at deploy time). */
+  public exportsThatMayBe(name: string): readonly Export[] {
+    return [...(this.exported.get(name) ?? []), ...this.exportedUnnamed];
+  }
+
+  /** What CDK's cross-region export writers of this app put in this parameter, in any region. */
+  public writesOf(parameter: string): readonly CrossRegionWrite[] {
+    return this.written.get(parameter) ?? [];
+  }
+
+  /** Stacks of this app that declare an `AWS::SSM::Parameter` with this name, or may (named at deploy time). */
+  public parametersThatMayBe(name: string): readonly Stack[] {
+    return [...(this.declaredParameters.get(name) ?? []), ...this.declaredUnnamed];
+  }
+}
+
+function push<T>(map: Map<string, T[]>, key: string, value: T): void {
+  map.set(key, [...(map.get(key) ?? []), value]);
+}
+
+/** A resource as its template will hold it: tokens resolved, raw overrides (even of its type) included. */
+function renderedOf(resource: CfnResource): { Type?: string; Properties?: Record<string, unknown> } {
+  const template = resource.stack.resolve(resource._toCloudFormation()) as {
+    Resources: Record<string, { Type?: string; Properties?: Record<string, unknown> }>;
+  };
+  return Object.values(template.Resources)[0] ?? {};
 }
 
 const indexes = new WeakMap<IConstruct, AppIndex>();
@@ -145,16 +240,18 @@ export function locate(stack: Stack, value: unknown): Whereabouts[] {
     case 'Ref':
       return locateRef(stack, String(arg));
     case 'Fn::GetAtt': {
-      const [logicalId] = Array.isArray(arg) ? arg : String(arg).split('.');
+      const [logicalId, ...attribute] = Array.isArray(arg) ? arg : String(arg).split('.');
       const element = indexOf(stack).element(stack, String(logicalId));
       if (!CfnResource.isCfnResource(element))
         return [{ kind: 'unprovable', why: `attribute-of-unknown-${logicalId}` }];
-      return [opaque(element) ?? inStack(stack, element)];
+      return (
+        locateCrossRegionImport(stack, element, attribute.join('.')) ?? [opaque(element) ?? inStack(stack, element)]
+      );
     }
     case 'Fn::GetStackOutput':
       return locateStackOutput(stack, arg as { StackName?: unknown; OutputName?: unknown; Region?: unknown });
     case 'Fn::ImportValue':
-      return [{ kind: 'unprovable', why: 'imported-value' }];
+      return locateImport(stack, arg);
     case 'Fn::Join': {
       const [separator, parts] = arg as [string, unknown[]];
       return locateParts(stack, Array.isArray(parts) ? parts : [parts], separator);
@@ -174,9 +271,9 @@ export function locate(stack: Stack, value: unknown): Whereabouts[] {
 }
 
 /**
- * A custom resource answers whatever its handler returns (an SSM value, a lookup, a strong
- * cross-region reference), and a nested stack's outputs are another template's values: neither
- * can be placed from this template.
+ * A custom resource answers whatever its handler returns (an SSM value, a lookup), and a nested
+ * stack's outputs are another template's values: neither can be placed from this template. CDK's
+ * own cross-region export reader is read before this (`locateCrossRegionImport`).
  */
 function opaque(resource: CfnResource): Whereabouts | undefined {
   const type = resource.cfnResourceType;
@@ -224,6 +321,166 @@ function locateStackOutput(
   if (!producer || !(output instanceof CfnOutput))
     return [{ kind: 'unprovable', why: 'output-of-a-stack-outside-this-app' }];
   return locate(producer, producer.resolve(output.value));
+}
+
+/** Whether a stack's account or region is left to deploy time. */
+function isAgnostic(stack: Stack): boolean {
+  return Token.isUnresolved(stack.account) || Token.isUnresolved(stack.region);
+}
+
+/** Whether a stack may deploy into this account (and region): they are its own, or it leaves them open. */
+function mayDeployTo(stack: Stack, account: string, region?: string): boolean {
+  return (
+    (Token.isUnresolved(stack.account) || stack.account === account) &&
+    (region === undefined || Token.isUnresolved(stack.region) || stack.region === region)
+  );
+}
+
+const following = new Set<string>();
+
+/** Follows a name to the value behind it once: a chain of names that comes back to itself places nothing. */
+function follow(key: string, place: () => Whereabouts[]): Whereabouts[] {
+  if (following.has(key)) return [{ kind: 'unprovable', why: 'reference-cycle' }];
+  following.add(key);
+  try {
+    return place();
+  } finally {
+    following.delete(key);
+  }
+}
+
+/**
+ * A name as CloudFormation will read it, when the template fixes it: text, or a Fn::Join or
+ * Fn::Sub of text and the pseudo parameters whose value the stack knows (its name, region and
+ * account). Undefined when any part is decided at deploy time: a parameter, an import, a
+ * resource's attribute, a nested stack's generated name.
+ */
+function literalName(stack: Stack, value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const entries = Object.entries(value as Record<string, unknown>);
+  if (entries.length !== 1) return undefined;
+  const [fn, arg] = entries[0];
+  if (fn === 'Ref') {
+    const known = new Map([
+      ['AWS::StackName', stack.stackName],
+      ['AWS::Region', stack.region],
+      ['AWS::AccountId', stack.account],
+    ]).get(String(arg));
+    return known === undefined || Token.isUnresolved(known) ? undefined : known;
+  }
+  const subTemplate = Array.isArray(arg) ? arg[0] : arg;
+  const [separator, parts] =
+    fn === 'Fn::Join' && Array.isArray(arg)
+      ? arg
+      : fn === 'Fn::Sub' && typeof subTemplate === 'string'
+        ? ['', subParts(arg)]
+        : [];
+  if (typeof separator !== 'string' || !Array.isArray(parts)) return undefined;
+  const names = parts.map((part) => literalName(stack, part));
+  return names.every((n) => n !== undefined) ? names.join(separator) : undefined;
+}
+
+/**
+ * `Fn::ImportValue`. Exports are per account and region, so a literal name leads to the one
+ * output of this app that exports it from the importing stack's account and region, and its
+ * value is placed in the producing stack (a cluster's endpoint lands with the cluster). A name
+ * that is not fixed in the template, a name no stack of this app exports there (any stack outside
+ * it may), one exported twice or that an export named at deploy time may also take, and an import
+ * or export whose account or region is left to deploy time are unprovable. CloudFormation keeps
+ * export names unique per account and region, so no stack outside the app can hold the name while
+ * ours does.
+ */
+function locateImport(stack: Stack, arg: unknown): Whereabouts[] {
+  if (isAgnostic(stack)) return [{ kind: 'unprovable', why: 'import-in-an-environment-agnostic-stack' }];
+  const name = literalName(stack, arg);
+  if (name === undefined) return [{ kind: 'unprovable', why: 'import-name-not-a-literal' }];
+  const exports = indexOf(stack)
+    .exportsThatMayBe(name)
+    .filter((e) => mayDeployTo(e.stack, stack.account, stack.region));
+  if (exports.length === 0) return [{ kind: 'unprovable', why: 'import-of-an-export-not-in-this-app' }];
+  if (exports.some((e) => e.name === undefined))
+    return [{ kind: 'unprovable', why: 'import-may-match-an-export-named-at-deploy-time' }];
+  if (exports.length > 1) return [{ kind: 'unprovable', why: 'import-of-an-export-declared-more-than-once' }];
+  const [{ stack: producer, output }] = exports;
+  if (isAgnostic(producer))
+    return [{ kind: 'unprovable', why: 'import-of-an-export-of-an-environment-agnostic-stack' }];
+  return follow(`import|${stack.account}|${stack.region}|${name}`, () =>
+    locate(producer, producer.resolve(output.value)),
+  );
+}
+
+/**
+ * CDK's own cross-region export writer or reader: a resource of the type CDK gives it whose
+ * service token is the provider CDK creates for it in that stack (found by the ID CDK gives it,
+ * and of CDK's class). A resource of the same type with another handler answers whatever that
+ * handler says.
+ */
+function isCdkCrossRegionResource(resource: CfnResource, role: 'Writer' | 'Reader'): boolean {
+  const type = role === 'Writer' ? EXPORT_WRITER : EXPORT_READER;
+  const rendered = renderedOf(resource);
+  const provider = resource.stack.node.tryFindChild(`${type}CustomResourceProvider`);
+  if (rendered.Type !== type || !(provider instanceof CustomResourceProviderBase)) return false;
+  const classes: string[] = [];
+  for (let p = Object.getPrototypeOf(provider); p && p !== Object.prototype; p = Object.getPrototypeOf(p)) {
+    classes.push(p.constructor.name);
+  }
+  return (
+    classes.includes(`CrossRegionSsm${role}Provider`) &&
+    JSON.stringify(rendered.Properties?.ServiceToken) === JSON.stringify(resource.stack.resolve(provider.serviceToken))
+  );
+}
+
+/**
+ * CDK's strong cross-region reference, read where it is consumed: a `GetAtt` of CDK's
+ * `Custom::CrossRegionExportReader`, which answers each attribute with the value its
+ * `ReaderProps.imports` give it (`{{resolve:ssm:/cdk/exports/...}}`, read by CloudFormation in
+ * this stack's region). Undefined for any other resource or attribute.
+ */
+function locateCrossRegionImport(stack: Stack, resource: CfnResource, attribute: string): Whereabouts[] | undefined {
+  if (resource.cfnResourceType !== EXPORT_READER || !isCdkCrossRegionResource(resource, 'Reader')) return undefined;
+  const imports = (renderedOf(resource).Properties?.ReaderProps as { imports?: unknown } | undefined)?.imports;
+  if (!imports || typeof imports !== 'object' || !Object.hasOwn(imports, attribute)) return undefined;
+  return locate(stack, (imports as Record<string, unknown>)[attribute]);
+}
+
+/**
+ * A parameter CDK's strong cross-region references use: the producer's
+ * `Custom::CrossRegionExportWriter` puts the value its template names into this parameter, in the
+ * consumer's region and the producer's account. Exactly one such writer of this app for this
+ * account and region (and no parameter of this app declared there under that name, or under a
+ * name left to deploy time) places the value in the writer's stack. Undefined when no writer of this app writes it: the parameter
+ * stays as unprovable as any other.
+ */
+function locateCrossRegionExport(stack: Stack, name: string): Whereabouts[] | undefined {
+  if (!CDK_EXPORT_PARAMETER.test(name) || isAgnostic(stack)) return undefined;
+  const index = indexOf(stack);
+  const writes = index.writesOf(name).filter((w) => w.region === stack.region && mayDeployTo(w.stack, stack.account));
+  if (writes.length === 0) return undefined;
+  const declared = index.parametersThatMayBe(name).filter((s) => mayDeployTo(s, stack.account, stack.region));
+  if (writes.length + declared.length > 1)
+    return [{ kind: 'unprovable', why: 'cross-region-export-written-more-than-once' }];
+  const [{ stack: writer, value }] = writes;
+  if (isAgnostic(writer)) return [{ kind: 'unprovable', why: 'cross-region-export-of-an-environment-agnostic-stack' }];
+  return follow(`ssm|${stack.account}|${stack.region}|${name}`, () => locate(writer, value));
+}
+
+/**
+ * Text holding SSM dynamic references (with `MARK` where a token of a Fn::Join sits). A reference
+ * to a parameter of CDK's cross-region export writers is placed where the writer's value is; any
+ * other (a parameter of our own or from outside, a pinned version, a secure string, a name built
+ * around a token) makes the text unprovable, as an SSM value decided outside the template. The
+ * rest of the text is read as text.
+ */
+function locateSsmReferences(stack: Stack, text: string): Whereabouts[] {
+  const unprovable: Whereabouts[] = [{ kind: 'unprovable', why: 'ssm-parameter' }];
+  const rest = text.replace(SSM_REFERENCE, ' ').split(MARK).join('');
+  if (rest.match(SSM_OPENING)) return unprovable;
+  const placed = [...text.matchAll(SSM_REFERENCE)].map(([, secure, name]) =>
+    secure ? undefined : locateCrossRegionExport(stack, name),
+  );
+  if (placed.some((p) => p === undefined)) return unprovable;
+  return [...placed.flatMap((p) => p ?? []), ...locateString(stack, rest)];
 }
 
 /** Fn::Sub's template as Fn::Join parts: `${Name}` a Ref, `${Res.Attr}` a GetAtt, `${!x}` a literal. */
@@ -293,11 +550,18 @@ function locateParts(stack: Stack, parts: unknown[], separator: string): Whereab
       ? [{ kind: 'nowhere' }]
       : [{ kind: 'unprovable', why: `arn-without-region-${service}` }];
   }
-  const literal = text
-    .split(MARK)
-    .filter((_, i) => i % 2 === 0)
-    .join('');
-  return [...locateString(stack, literal), ...tokens.flatMap((t) => locate(stack, t))];
+  const holed = text.replace(new RegExp(`${MARK}\\d+${MARK}`, 'g'), MARK);
+  const literal = holed.split(MARK).join('');
+  // A token inside an SSM dynamic reference, or one that completes `{{resolve:ssm`, builds a
+  // parameter name the pack cannot read: the text is unprovable however the pieces look glued.
+  const openings = literal.match(SSM_OPENING)?.length ?? 0;
+  const own =
+    openings === 0
+      ? locateString(stack, literal)
+      : openings === (holed.match(SSM_OPENING)?.length ?? 0)
+        ? locateSsmReferences(stack, holed)
+        : [{ kind: 'unprovable', why: 'ssm-parameter' } as const];
+  return [...own, ...tokens.flatMap((t) => locate(stack, t))];
 }
 
 function pseudoValue(stack: Stack, part: unknown): string | undefined {
@@ -365,7 +629,7 @@ const GLOBAL_S3_HOST = /(?:^|\/\/)([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])\.s3\.amazon
  * S3 URI in it counts.
  */
 function locateString(stack: Stack, value: string): Whereabouts[] {
-  if (/\{\{resolve:ssm(?:-secure)?:/.test(value)) return [{ kind: 'unprovable', why: 'ssm-parameter' }];
+  if (value.match(SSM_OPENING)) return locateSsmReferences(stack, value);
   const bootstrap = BOOTSTRAP_BUCKET.exec(value);
   if (bootstrap) return [{ kind: 'region', region: bootstrap[1] }];
   if (CROSS_REGION_INFERENCE.test(value)) return [{ kind: 'unprovable', why: 'cross-region-inference-profile' }];
