@@ -1271,6 +1271,59 @@ const CASES: [string, Build, string[]][] = [
       }),
     [],
   ],
+  [
+    "Singapore's rows slipped into India's transfer to Mumbai (the mapping lets SG through; the stack declares IN)",
+    (s) =>
+      replicationInto(
+        s.in('Phase3/Transfer-ap-southeast-1'),
+        'Widened',
+        s.data('Phase3/Data-ap-south-1').databases.get('shop')?.clusterEndpoint.hostname as string,
+        ['IN', 'SG'],
+      ),
+    ['DmsTableMappingScoped'],
+  ],
+  [
+    "India's rows only, from Singapore into Mumbai's shop database (control)",
+    (s) =>
+      replicationInto(
+        s.in('Phase3/Transfer-ap-southeast-1'),
+        'IndiaOnly',
+        s.data('Phase3/Data-ap-south-1').databases.get('shop')?.clusterEndpoint.hostname as string,
+        ['IN'],
+      ),
+    [],
+  ],
+  [
+    "Indian rows let into the Brazilian provider's database",
+    (s) =>
+      replicationInto(s.in('Phase3/Site-br-sao-paulo'), 'IndiaToBrazil', 'db.br-sp.partner.example.net', ['BR', 'IN']),
+    ['DmsTableMappingScoped'],
+  ],
+  [
+    "Brazil's rows into a provider host the plan does not name as its database",
+    (s) => replicationInto(s.in('Phase3/Site-br-sao-paulo'), 'OtherHost', 'db2.br-sp.partner.example.net', ['BR']),
+    ['DmsTarget'],
+  ],
+  [
+    "Brazil's rows into the database the plan names for its provider site (control)",
+    (s) => replicationInto(s.in('Phase3/Site-br-sao-paulo'), 'BrazilOnly', 'db.br-sp.partner.example.net', ['BR']),
+    [],
+  ],
+  [
+    "a task on the provider's hosts shipping its logs to Singapore with awslogs",
+    (s) => {
+      const task = new ecs.ExternalTaskDefinition(s.in('Phase3/Site-br-sao-paulo'), 'Chatty');
+      task.addContainer('App', {
+        image: ecs.ContainerImage.fromRegistry('public.ecr.aws/nginx/nginx:1.27-alpine'),
+        memoryLimitMiB: 512,
+        logging: new ecs.GenericLogDriver({
+          logDriver: 'awslogs',
+          options: { 'awslogs-region': 'ap-southeast-1', 'awslogs-group': 'provider-app' },
+        }),
+      });
+    },
+    ['ContainerLogDestination'],
+  ],
 ];
 
 /** A stack of the case's own in phase 3's stage; no phase declares it, so a case declares its scope. */
@@ -1303,6 +1356,19 @@ function dmsTarget(scope: Construct, id: string, serverName: string): dms.CfnEnd
     serverName,
     port: 5432,
     databaseName: 'shop',
+  });
+}
+
+/** A target endpoint at `serverName` and a replication into it of the markets' rows of one table. */
+function replicationInto(scope: Construct, id: string, serverName: string, markets: string[]): void {
+  const target = dmsTarget(scope, `${id}Target`, serverName);
+  new dms.CfnReplicationConfig(scope, id, {
+    replicationConfigIdentifier: `corpus-${id.toLowerCase()}`,
+    replicationType: 'full-load-and-cdc',
+    sourceEndpointArn: `arn:aws:dms:${Stack.of(scope).region}:${ACCOUNT}:endpoint:source`,
+    targetEndpointArn: target.ref,
+    computeConfig: { maxCapacityUnits: 4 },
+    tableMappings: { rules: [selection('1', 'shop', 'orders', 'include', markets)] },
   });
 }
 
