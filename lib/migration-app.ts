@@ -19,8 +19,7 @@ export interface MigrationAppOptions {
 }
 
 /**
- * Adds one stage per selected phase (plus the account stage when any service replicates from
- * legacy, and the guardrails stage when the plan has an organization) to the app and registers every compliance pack on it.
+ * Adds one stage per selected phase (plus the account stage, and the guardrails stage when the plan has an organization) to the app and registers every compliance pack on it.
  * Shared by `bin/app.ts` and the tests, so both build exactly the same tree.
  */
 export function buildMigrationApp(app: App, plan: MigrationPlan, options: MigrationAppOptions): PhaseStage[] {
@@ -30,34 +29,8 @@ export function buildMigrationApp(app: App, plan: MigrationPlan, options: Migrat
     new PCIDSS321Checks(app),
     new DataResidencyChecks(app, { plan }),
   );
-  // Created first, so `cdk ls` lists it first: DMS needs its account roles before any phase's
-  // replication exists, and IAM is global, so one stack serves every region.
-  if (plan.platform.services.some((s) => s.database?.legacySchema)) {
-    const account = new Stage(app, 'Account', { env: { account: environment.account } });
-    const stack = new AccountStack(account, stackId('account', EDGE_REGION), {
-      env: { account: environment.account, region: EDGE_REGION },
-      stackName: stackName({ workload: 'shared', tier: 'account', location: EDGE_REGION }),
-      description: 'Account-wide roles the migration needs once: the DMS VPC and CloudWatch Logs roles.',
-    });
-    declareResidency(stack, {
-      markets: NO_PERSONAL_DATA,
-      reason: 'Holds the IAM roles DMS needs (network interfaces, logs); roles hold no user data.',
-    });
-    // Per region any phase has a VPN in: one customer gateway per peer, shared by every phase.
-    for (const [region, peers] of vpnPeersByRegion(plan)) {
-      const gateways = new GatewaysStack(account, stackId('gateways', region), {
-        env: { account: environment.account, region },
-        stackName: stackName({ workload: 'shared', tier: 'gateways', location: region }),
-        description: `Customer gateways of the VPN peers every phase connects to from ${region}.`,
-        peers,
-        dmsRoles: stack,
-      });
-      declareResidency(gateways, {
-        markets: NO_PERSONAL_DATA,
-        reason: "Customer gateways (a peer's public address and BGP number) only: no store, no user data.",
-      });
-    }
-  }
+  // Created first, so `cdk ls` lists it first.
+  addAccountStage(app, plan, environment.account);
 
   const stages = [...options.phases]
     .sort((a, b) => a - b)
@@ -81,6 +54,37 @@ export function buildMigrationApp(app: App, plan: MigrationPlan, options: Migrat
     });
   }
   return stages;
+}
+
+/**
+ * The Account stage, deployed before any phase: the roles DMS needs (IAM is global, so one stack
+ * serves every region), and per region any phase has a VPN in, one customer gateway per peer.
+ */
+function addAccountStage(app: App, plan: MigrationPlan, account: string): void {
+  const stage = new Stage(app, 'Account', { env: { account } });
+  const stack = new AccountStack(stage, stackId('account', EDGE_REGION), {
+    env: { account, region: EDGE_REGION },
+    stackName: stackName({ workload: 'shared', tier: 'account', location: EDGE_REGION }),
+    description: 'Account-wide roles the migration needs once: the DMS VPC and CloudWatch Logs roles.',
+  });
+  declareResidency(stack, {
+    markets: NO_PERSONAL_DATA,
+    reason: 'Holds the IAM roles DMS needs (network interfaces, logs); roles hold no user data.',
+  });
+  // Per region any phase has a VPN in: one customer gateway per peer, shared by every phase.
+  for (const [region, peers] of vpnPeersByRegion(plan)) {
+    const gateways = new GatewaysStack(stage, stackId('gateways', region), {
+      env: { account, region },
+      stackName: stackName({ workload: 'shared', tier: 'gateways', location: region }),
+      description: `Customer gateways of the VPN peers every phase connects to from ${region}.`,
+      peers,
+      dmsRoles: stack,
+    });
+    declareResidency(gateways, {
+      markets: NO_PERSONAL_DATA,
+      reason: "Customer gateways (a peer's public address and BGP number) only: no store, no user data.",
+    });
+  }
 }
 
 /**
