@@ -1,18 +1,15 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { HttpCodeTarget } from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IDatabaseCluster } from 'aws-cdk-lib/aws-rds';
-import * as sns from 'aws-cdk-lib/aws-sns';
-import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { declareResidency, NO_PERSONAL_DATA } from '../compliance/residency/residency-declaration';
+import { AlarmTopic } from './alarm-topic';
 import type { WebService } from './web-service';
 
 /** Props for {@link ServiceAlarms}. */
 export interface ServiceAlarmsProps {
-  /** Encrypts the alarm topic; its key policy must let CloudWatch use it. */
+  /** Encrypts the alarm topic; its key policy must already let CloudWatch use it (see {@link AlarmTopic}). */
   readonly topicKey: IKey;
   /**
    * Subscribes this address to the alarm topic.
@@ -48,23 +45,18 @@ export interface ServiceAlarmsProps {
 
 /**
  * One region's alarms and dashboard: per service, p99 latency, 5xx rate, unhealthy hosts, and
- * the database's CPU, connections and free memory, all to one KMS-encrypted SNS topic.
+ * the database's CPU, connections and free memory, all to one {@link AlarmTopic} that
+ * CloudWatch may publish to.
  */
 export class ServiceAlarms extends Construct {
-  public readonly topic: sns.Topic;
+  public readonly topic: AlarmTopic;
   public readonly dashboard: cloudwatch.Dashboard;
   private readonly props: ServiceAlarmsProps;
 
   constructor(scope: Construct, id: string, props: ServiceAlarmsProps) {
     super(scope, id);
     this.props = props;
-    this.topic = new sns.Topic(this, 'Topic', { masterKey: props.topicKey, enforceSSL: true });
-    // The topic may e-mail people outside AWS because it carries only alarm state changes.
-    declareResidency(this.topic, {
-      markets: NO_PERSONAL_DATA,
-      reason: 'Carries CloudWatch alarm state changes (alarm name, metric, threshold), never user data.',
-    });
-    if (props.email) this.topic.addSubscription(new subscriptions.EmailSubscription(props.email));
+    this.topic = new AlarmTopic(this, 'Topic', { encryptionKey: props.topicKey, email: props.email });
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       defaultInterval: Duration.hours(3),
     });
@@ -146,10 +138,7 @@ export class ServiceAlarms extends Construct {
       );
     }
 
-    for (const alarm of alarms) {
-      alarm.addAlarmAction(new actions.SnsAction(this.topic));
-      alarm.addOkAction(new actions.SnsAction(this.topic));
-    }
+    this.topic.notify(...alarms);
     this.dashboard.addWidgets(...widgets);
   }
 }

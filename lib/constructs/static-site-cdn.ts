@@ -9,7 +9,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { EDGE_REGION } from '../config/aws-regions';
 import { SecureBucket } from './secure-bucket';
-import { WebAcl } from './web-acl';
+import { CLOUDFRONT_ORIGIN_MARKER, WebAcl } from './web-acl';
 
 /** Props for {@link StaticSiteCdn}. */
 export interface StaticSiteCdnProps {
@@ -40,6 +40,9 @@ export interface StaticSiteCdnProps {
  * Static pages in a private S3 bucket served by CloudFront through Origin Access Control:
  * TLS 1.2_2021 minimum, HTTP/2 and HTTP/3, security headers, standard logging, a
  * CLOUDFRONT-scope WAF web ACL, an ACM certificate, and `/api/*` sent uncached to the regional API.
+ * The web ACL limits each viewer's request rate, API calls included: it is the one place that
+ * sees the viewer's own address. Requests to the API carry {@link CLOUDFRONT_ORIGIN_MARKER}, so the
+ * regional web ACLs count them per edge address instead of throttling an edge as one client.
  *
  * Must live in us-east-1: CloudFront reads viewer certificates and web ACLs only from there
  * (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cnames-and-https-requirements.html).
@@ -67,6 +70,7 @@ export class StaticSiteCdn extends Construct {
       validation: acm.CertificateValidation.fromDns(props.hostedZone),
     });
     // No request logs at the edge: they would put every market's viewer IPs in us-east-1.
+    // Per viewer: at the edge a rate-based rule aggregates on the viewer's address.
     const acl = new WebAcl(this, 'WebAcl', { scope: 'CLOUDFRONT' });
     Validations.of(acl.webAcl).acknowledge({
       id: 'PCI.DSS.321-WAFv2LoggingEnabled',
@@ -101,6 +105,7 @@ export class StaticSiteCdn extends Construct {
           origin: new origins.HttpOrigin(props.apiDomainName, {
             protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
             originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
+            customHeaders: { [CLOUDFRONT_ORIGIN_MARKER.headerName]: CLOUDFRONT_ORIGIN_MARKER.value },
           }),
           viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
           allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,

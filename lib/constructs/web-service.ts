@@ -62,6 +62,22 @@ export interface WebServiceProps {
    */
   readonly environment?: Record<string, string>;
   /**
+   * Requests one client IP may make in any 5 minutes before the web ACL blocks it.
+   * @default 2000
+   */
+  readonly rateLimitPer5Minutes?: number;
+  /**
+   * Requests one CloudFront edge address may make in any 5 minutes: what reaches the service
+   * through the CDN is limited per viewer there, and only per edge address here (see {@link WebAcl}).
+   * @default 20000
+   */
+  readonly cloudFrontRateLimitPer5Minutes?: number;
+  /**
+   * URI path prefixes that accept uploads, where `POST` and `PUT` bodies over 8 KB pass the web ACL.
+   * @default - none: bodies over 8 KB are blocked on every path
+   */
+  readonly uploadPathPrefixes?: readonly string[];
+  /**
    * CPU percentage autoscaling holds.
    * @default 60
    */
@@ -79,6 +95,10 @@ export interface WebServiceProps {
  * a regional WAF web ACL, a deployment circuit breaker with rollback, autoscaling on CPU and on
  * requests per target, encrypted container logs, and a task role with no permissions until
  * the stack grants them.
+ *
+ * Holds nothing that is not rebuilt from code, so its stack can be deleted and created again:
+ * no deletion protection on the load balancer, and the log groups it keeps after a delete (for
+ * their retention) have names no later deploy reuses.
  */
 export class WebService extends Construct {
   public readonly loadBalancer: elbv2.ApplicationLoadBalancer;
@@ -111,6 +131,8 @@ export class WebService extends Construct {
         operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
       },
     });
+    // No physical name: CloudFormation names it, so the group a deleted stack leaves behind
+    // never collides with the one its next creation makes.
     const logGroup = new logs.LogGroup(this, 'ContainerLogs', {
       encryptionKey: props.logsKey,
       retention: props.logRetentionDays ?? logs.RetentionDays.ONE_YEAR,
@@ -148,7 +170,8 @@ export class WebService extends Construct {
       vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
       dropInvalidHeaderFields: true,
       desyncMitigationMode: elbv2.DesyncMitigationMode.STRICTEST,
-      deletionProtection: true,
+      // Stateless and rebuilt from code; protection would make the service stack undeletable.
+      deletionProtection: false,
     });
     this.loadBalancer.logAccessLogs(props.accessLogsBucket, id);
 
@@ -194,7 +217,13 @@ export class WebService extends Construct {
       targetGroup: this.targetGroup,
     });
 
-    const acl = new WebAcl(this, 'WebAcl', { scope: 'REGIONAL', logsKey: props.logsKey });
+    const acl = new WebAcl(this, 'WebAcl', {
+      scope: 'REGIONAL',
+      rateLimitPer5Minutes: props.rateLimitPer5Minutes,
+      cloudFrontRateLimitPer5Minutes: props.cloudFrontRateLimitPer5Minutes ?? 20_000,
+      uploadPathPrefixes: props.uploadPathPrefixes,
+      logsKey: props.logsKey,
+    });
     new wafv2.CfnWebACLAssociation(this, 'WebAclAssociation', {
       resourceArn: this.loadBalancer.loadBalancerArn,
       webAclArn: acl.webAcl.attrArn,

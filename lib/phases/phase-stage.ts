@@ -222,6 +222,7 @@ export class PhaseStage extends Stage {
         apiService: phase.edge.apiService,
         cdnLogs: { bucketName: cdnLogBucketName(phase.phase, account, logRegion), region: logRegion },
         blockedCountries: cdnAudience.blocked,
+        alarmEmail: environment.alarmEmail,
       });
       declareResidency(edge, {
         markets: NO_PERSONAL_DATA,

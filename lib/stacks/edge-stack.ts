@@ -1,8 +1,10 @@
-import { Annotations, Stack, type StackProps } from 'aws-cdk-lib';
+import { Annotations, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { declareResidency, NO_PERSONAL_DATA } from '../compliance/residency/residency-declaration';
+import { AlarmTopic } from '../constructs/alarm-topic';
 import { RegionalKey } from '../constructs/regional-key';
 import { SecureBucket } from '../constructs/secure-bucket';
 import { StaticSiteCdn } from '../constructs/static-site-cdn';
@@ -23,15 +25,28 @@ export interface EdgeStackProps extends StackProps {
    * allow the location of the CDN logs, which hold viewer IPs, and any the plan blocks by decision.
    */
   readonly blockedCountries: readonly string[];
+  /**
+   * Subscribed to the edge's alarm topic.
+   * @default - no subscription
+   */
+  readonly alarmEmail?: string;
+  /**
+   * Share of viewer requests answered 5xx, in percent, that pages.
+   * @default 5
+   */
+  readonly errorRatePercent?: number;
 }
 
 /**
  * The phase's CDN in us-east-1: the static-pages bucket, the distribution, its WAF web ACL and
- * certificate. Holds no personal data: pages are public content, and viewer logs go to the
- * data stack named by the plan. Termination protection on (the pages bucket is retained).
+ * certificate, and the alarm on the distribution's error rate (CloudFront publishes its metrics
+ * in us-east-1 only, so the alarm and its topic live here). Holds no personal data: pages are
+ * public content, and viewer logs go to the data stack named by the plan. Termination
+ * protection on (the pages bucket is retained).
  */
 export class EdgeStack extends Stack {
   public readonly cdn: StaticSiteCdn;
+  public readonly alarmTopic: AlarmTopic;
 
   constructor(scope: Construct, id: string, props: EdgeStackProps) {
     super(scope, id, { ...props, terminationProtection: true });
@@ -67,5 +82,38 @@ export class EdgeStack extends Stack {
       reason:
         'Server access logs of the pages bucket, which only CloudFront reads through Origin Access Control: the requester is CloudFront, never a viewer.',
     });
+
+    // CloudFront's metrics exist only in us-east-1, and each has the dimensions DistributionId
+    // and Region=Global; an alarm on DistributionId alone would match no metric:
+    // https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/programming-cloudwatch-metrics.html
+    this.alarmTopic = new AlarmTopic(this, 'AlarmTopic', { email: props.alarmEmail });
+    const errorRate = this.cdn.distribution.metric5xxErrorRate({
+      period: Duration.minutes(1),
+      dimensionsMap: { DistributionId: this.cdn.distribution.distributionId, Region: 'Global' },
+    });
+    const alarm = errorRate.createAlarm(this, 'Cdn5xxErrorRate', {
+      threshold: props.errorRatePercent ?? 5,
+      evaluationPeriods: 5,
+      datapointsToAlarm: 3,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      alarmDescription: `${props.hostname}.${props.domainName}: more than the allowed share of viewer requests answered 5xx for 3 of 5 minutes.`,
+    });
+    this.alarmTopic.notify(alarm);
+    const atTheEdge = (construct: Construct, types: readonly string[]) => {
+      for (const type of types) {
+        Validations.of(construct).acknowledge({
+          id: `DataResidency-EdgeHoldsNoPersonalData[type=${type};not-an-edge-resource]`,
+          reason:
+            "CloudFront publishes its metrics only in us-east-1, so the alarm on the distribution's error rate, and the topic it notifies, can live nowhere else; both carry alarm state changes only and are declared as holding no personal data.",
+        });
+      }
+    };
+    atTheEdge(alarm, ['AWS::CloudWatch::Alarm']);
+    // The topic's policy and subscriptions are children of the topic.
+    atTheEdge(this.alarmTopic.topic, [
+      'AWS::SNS::Topic',
+      'AWS::SNS::TopicPolicy',
+      ...(props.alarmEmail ? ['AWS::SNS::Subscription'] : []),
+    ]);
   }
 }

@@ -12,6 +12,13 @@ import { WebService } from '../constructs/web-service';
 import { constructId } from '../naming';
 import type { DataStack } from './data-stack';
 
+/**
+ * Where a service with an object store (`objectStore: true` in the plan) receives uploads: its
+ * web ACL lets `POST` and `PUT` bodies over 8 KB through under this prefix only, and the container
+ * reads it from `UPLOAD_PATH`. A contract between this app and the service's code.
+ */
+export const UPLOAD_PATH_PREFIX = '/uploads/';
+
 /** One service as this region runs it, with its routing. */
 export interface RegionalService {
   readonly config: ServiceConfig;
@@ -42,8 +49,9 @@ export interface ServiceStackProps extends StackProps {
 /**
  * The compute a phase runs in one region: one Fargate service per plan service behind its
  * own load balancer, least-privilege grants on the data stack's stores, the market routing
- * records this region owns, and the region's alarms and dashboard. Stateless: redeploying or
- * replacing it loses no data.
+ * records this region owns, and the region's alarms and dashboard. Stateless: redeploying,
+ * replacing, or deleting and creating it again loses no data (stores live in the data stack;
+ * logs it leaves behind keep their retention under names a new stack never reuses).
  */
 export class ServiceStack extends Stack {
   public readonly webServices: ReadonlyMap<string, WebService>;
@@ -83,6 +91,7 @@ export class ServiceStack extends Stack {
         accessLogsBucket: data.accessLogsBucket,
         logsKey: data.logsKey,
         taskRole: data.serviceRoles.get(config.name),
+        uploadPathPrefixes: objects ? [UPLOAD_PATH_PREFIX] : undefined,
         environment: {
           SERVICE_NAME: config.name,
           ...(database && {
@@ -93,7 +102,7 @@ export class ServiceStack extends Stack {
             DB_USER: 'app',
             DB_AUTH: 'iam',
           }),
-          ...(objects && { OBJECT_BUCKET: objects.bucketName }),
+          ...(objects && { OBJECT_BUCKET: objects.bucketName, UPLOAD_PATH: UPLOAD_PATH_PREFIX }),
         },
       });
       if (database) {

@@ -204,7 +204,8 @@ describe('Phase 1 service stacks', () => {
     });
     service().hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
       LoadBalancerAttributes: Match.arrayWith([
-        { Key: 'deletion_protection.enabled', Value: 'true' },
+        // Stateless: the service stack must be deletable (see every-environment.test.ts).
+        { Key: 'deletion_protection.enabled', Value: 'false' },
         { Key: 'routing.http.drop_invalid_header_fields.enabled', Value: 'true' },
         { Key: 'access_logs.s3.enabled', Value: 'true' },
       ]),
@@ -320,6 +321,10 @@ describe('Phase 1 service stacks', () => {
     service().hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
     service().resourceCountIs('AWS::CloudWatch::Dashboard', 1);
   });
+
+  test('the alarm topic keeps its logical ID, so e-mail subscribers need not confirm again', () => {
+    expect(logicalIds(service(), 'AWS::SNS::Topic')).toEqual(['AlarmsTopic3A2DFEBA']);
+  });
 });
 
 describe('Phase 1 edge stack', () => {
@@ -369,6 +374,31 @@ describe('Phase 1 edge stack', () => {
           }),
         ]),
       }),
+    });
+  });
+
+  test('/api/* requests carry the marker the regional web ACLs count per edge address', () => {
+    edge().hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        Origins: Match.arrayWith([
+          Match.objectLike({
+            DomainName: 'shop.shop.example.com',
+            OriginCustomHeaders: [{ HeaderName: 'x-cdn-origin', HeaderValue: 'cloudfront' }],
+          }),
+        ]),
+      }),
+    });
+  });
+
+  test('a 5xx error rate alarm on the distribution notifies its own encrypted topic', () => {
+    edge().hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/CloudFront',
+      MetricName: '5xxErrorRate',
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('^AlarmTopic') }],
+      OKActions: [{ Ref: Match.stringLikeRegexp('^AlarmTopic') }],
+    });
+    edge().hasResourceProperties('AWS::SNS::Topic', {
+      KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^AlarmTopicKey'), 'Arn'] },
     });
   });
 

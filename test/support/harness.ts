@@ -94,6 +94,43 @@ export function synthesize(
   return result;
 }
 
+/** One synthesized stack with what identifies it in AWS. */
+export interface DeployedStack {
+  readonly environment: string;
+  /** Construct path, such as `Phase1/Service-us-west-1`. */
+  readonly path: string;
+  readonly stackName: string;
+  readonly account: string;
+  readonly region: string;
+  // biome-ignore lint/suspicious/noExplicitAny: template JSON
+  readonly template: any;
+}
+
+const environments = new Map<string, DeployedStack[]>();
+
+/**
+ * Every stack of every phase (and of the account and guardrails stages) for one environment,
+ * built exactly as `bin/app.ts` builds it. Synthesized once per test file, without the
+ * CloudFormation template validator (it reads templates, never changes them, and is most of a
+ * synth's time); cdk-nag and the residency pack still run.
+ */
+export function synthesizeEnvironment(environment: string, plan: MigrationPlan = defaultPlan()): DeployedStack[] {
+  const hit = environments.get(environment);
+  if (hit) return hit;
+  const app = new App({ context: cdkJsonContext(), builtinCloudFormationValidation: false });
+  buildMigrationApp(app, plan, { environment, phases: plan.phases.map((p) => p.phase) });
+  const stacks = app.synth().stacksRecursively.map((artifact) => ({
+    environment,
+    path: artifact.hierarchicalId,
+    stackName: artifact.stackName,
+    account: artifact.environment.account,
+    region: artifact.environment.region,
+    template: artifact.template,
+  }));
+  environments.set(environment, stacks);
+  return stacks;
+}
+
 /** Logical IDs of every resource of a type in a template, sorted. */
 export function logicalIds(template: Template, type: string): string[] {
   return Object.keys(template.findResources(type)).sort();

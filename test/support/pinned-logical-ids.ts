@@ -51,7 +51,7 @@ export const CDN_LOGS: Pinned = { 'AWS::S3::Bucket': ['CdnLogs1D5E9AEC'] };
 
 /** The edge stack's stateful resources. */
 export const EDGE_STACK: Pinned = {
-  'AWS::KMS::Key': ['PagesKey54FE8C18'],
+  'AWS::KMS::Key': ['AlarmTopicKeyBA1A4AA7', 'PagesKey54FE8C18'],
   'AWS::S3::Bucket': ['AccessLogs8B620ECA', 'SitePages600CC8A7'],
 };
 

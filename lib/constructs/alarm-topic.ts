@@ -1,0 +1,112 @@
+import { ArnFormat, Stack } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Construct } from 'constructs';
+import { declareResidency, NO_PERSONAL_DATA } from '../compliance/residency/residency-declaration';
+import { RegionalKey } from './regional-key';
+
+/** The service principal CloudWatch alarms publish to SNS as. */
+const CLOUDWATCH = 'cloudwatch.amazonaws.com';
+
+/** Props for {@link AlarmTopic}. */
+export interface AlarmTopicProps {
+  /**
+   * Encrypts the topic. Its key policy must already let CloudWatch use it (`kms:Decrypt` and
+   * `kms:GenerateDataKey*` for `cloudwatch.amazonaws.com`), as a data stack's logs key does:
+   * CloudWatch cannot publish to an encrypted topic otherwise.
+   * @default - a new regional key of this construct whose policy lets this account's CloudWatch use it
+   */
+  readonly encryptionKey?: IKey;
+  /**
+   * Subscribes this address to the topic.
+   * @default - no subscription
+   */
+  readonly email?: string;
+}
+
+/**
+ * The one way this app sends CloudWatch alarms anywhere: a KMS-encrypted SNS topic that only
+ * accepts TLS publishes, whose policy lets CloudWatch alarms of this account and region publish
+ * to it, declared as holding no personal data so it may e-mail people.
+ *
+ * `enforceSSL` writes a topic policy, and a topic policy replaces SNS's default one, so without
+ * the CloudWatch statement no alarm could ever publish. The statement is scoped with
+ * `aws:SourceAccount` and `aws:SourceArn` against the confused deputy
+ * (https://docs.aws.amazon.com/sns/latest/dg/sns-access-policy-use-cases.html).
+ *
+ * Its child is `Default`, so the topic keeps the logical ID it had before this construct
+ * existed and e-mail subscribers need not confirm again.
+ */
+export class AlarmTopic extends Construct {
+  public readonly topic: sns.Topic;
+  /** The key that encrypts the topic. */
+  public readonly key: IKey;
+  private readonly action: cloudwatch.IAlarmAction;
+
+  constructor(scope: Construct, id: string, props: AlarmTopicProps = {}) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    this.key = props.encryptionKey ?? this.createKey();
+    this.topic = new sns.Topic(this, 'Default', { masterKey: this.key, enforceSSL: true });
+    // Not `grantPublish`: with a key it would also write a key-policy statement, into another
+    // stack when the key is a data stack's, and the key's own policy already covers CloudWatch.
+    this.topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCloudWatchAlarmsOfThisAccount',
+        principals: [new iam.ServicePrincipal(CLOUDWATCH)],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': stack.account },
+          ArnLike: {
+            'aws:SourceArn': stack.formatArn({
+              service: 'cloudwatch',
+              resource: 'alarm',
+              resourceName: '*',
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          },
+        },
+      }),
+    );
+    // The topic may e-mail people outside AWS because it carries only alarm state changes.
+    declareResidency(this, {
+      markets: NO_PERSONAL_DATA,
+      reason: 'Carries CloudWatch alarm state changes (alarm name, metric, threshold), never user data.',
+    });
+    if (props.email) this.topic.addSubscription(new subscriptions.EmailSubscription(props.email));
+    this.action = new actions.SnsAction(this.topic);
+  }
+
+  /** Sends the alarm's transitions to ALARM and back to OK to the topic. */
+  public notify(...alarms: cloudwatch.Alarm[]): void {
+    for (const alarm of alarms) {
+      alarm.addAlarmAction(this.action);
+      alarm.addOkAction(this.action);
+    }
+  }
+
+  /**
+   * A key for this topic alone. CloudWatch encrypts what it publishes to an encrypted topic with
+   * the topic's key, so the key policy must allow it:
+   * https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
+   * Scoped to this account like the data stacks' logs key, which serves the same purpose.
+   */
+  private createKey(): IKey {
+    const stack = Stack.of(this);
+    const key = new RegionalKey(this, 'Key', { description: `Alarm notifications of ${stack.stackName}` }).key;
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal(CLOUDWATCH)],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+      }),
+    );
+    return key;
+  }
+}
