@@ -97,16 +97,9 @@ export class AlarmTopic extends Construct {
    * Scoped to this account like the data stacks' logs key, which serves the same purpose.
    */
   private createKey(): IKey {
-    const stack = Stack.of(this);
-    const key = new RegionalKey(this, 'Key', { description: `Alarm notifications of ${stack.stackName}` }).key;
-    key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        principals: [new iam.ServicePrincipal(CLOUDWATCH)],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-        resources: ['*'],
-        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
-      }),
-    );
-    return key;
+    return new RegionalKey(this, 'Key', {
+      description: `Alarm notifications of ${Stack.of(this).stackName}`,
+      usedBy: ['alarms'],
+    }).key;
   }
 }

@@ -8,11 +8,11 @@ export interface RegionalKeyProps {
   /** What the key protects, shown in the KMS console. */
   readonly description: string;
   /**
-   * Lets CloudWatch Logs encrypt this region's log groups and CloudWatch alarms publish to
-   * topics it encrypts (both only for this account).
-   * @default false
+   * AWS services of this account that may use the key: `logs` lets CloudWatch Logs encrypt this
+   * region's log groups, `alarms` lets CloudWatch alarms publish to topics it encrypts.
+   * @default - none
    */
-  readonly forLogsAndAlarms?: boolean;
+  readonly usedBy?: readonly ('logs' | 'alarms')[];
 }
 
 /**
@@ -32,10 +32,11 @@ export class RegionalKey extends Construct {
       pendingWindow: Duration.days(30),
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    if (props.forLogsAndAlarms) this.allowLogsAndAlarms();
+    if (props.usedBy?.includes('logs')) this.allowLogs();
+    if (props.usedBy?.includes('alarms')) this.allowAlarms();
   }
 
-  private allowLogsAndAlarms(): void {
+  private allowLogs(): void {
     const stack = Stack.of(this);
     // CloudWatch Logs encrypts groups with the key only if its policy allows it:
     // https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
@@ -56,6 +57,10 @@ export class RegionalKey extends Construct {
         },
       }),
     );
+  }
+
+  private allowAlarms(): void {
+    const stack = Stack.of(this);
     // Alarms publish to the encrypted topic only if CloudWatch may use the key:
     // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html
     this.key.addToResourcePolicy(

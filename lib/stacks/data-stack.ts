@@ -83,7 +83,7 @@ export class DataStack extends RegionalStack {
     this.dataKey = new RegionalKey(this, 'DataKey', { description: `Data at rest of ${this.stackName}` }).key;
     this.logsKey = new RegionalKey(this, 'LogsKey', {
       description: `Logs and alarm notifications of ${this.stackName}`,
-      forLogsAndAlarms: true,
+      usedBy: ['logs', 'alarms'],
     }).key;
 
     this.accessLogsBucket = new SecureBucket(this, 'AccessLogs', { expirationDays: 365 }).bucket;

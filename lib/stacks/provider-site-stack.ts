@@ -58,7 +58,7 @@ export class ProviderSiteStack extends RegionalStack {
     });
     const logsKey = new RegionalKey(this, 'LogsKey', {
       description: `Flow logs of ${this.stackName}`,
-      forLogsAndAlarms: true,
+      usedBy: ['logs', 'alarms'],
     }).key;
     const network = new RegionalNetwork(this, 'Network', { cidr: props.vpcCidr, logsKey, vpnPeers: props.vpnPeers });
     new ProviderServices(this, 'Services', {
