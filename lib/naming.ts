@@ -13,6 +13,7 @@ export type StackTier =
   | 'transfer'
   | 'link'
   | 'gateways'
+  | 'health'
   | 'guardrails'
   | 'account';
 

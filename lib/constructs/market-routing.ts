@@ -60,12 +60,15 @@ export function layerName(phase: number, market: string, serviceDomain: string):
  * check, so an unhealthy site's share moves down its layers, to places the market's data may live.
  */
 export class MarketRouting extends Construct {
+  /** Every health check a record here uses, with what it checks (the site, or legacy). */
+  public readonly healthChecks: { readonly target: string; readonly check: route53.HealthCheck }[] = [];
+
   constructor(scope: Construct, id: string, props: MarketRoutingProps) {
     super(scope, id);
     const { routing, serviceDomain } = props;
     const ttl = Duration.seconds(props.ttlSeconds ?? 60);
-    const check = (checkId: string, endpoint: RoutedEndpoint) =>
-      new route53.HealthCheck(this, checkId, {
+    const check = (checkId: string, endpoint: RoutedEndpoint) => {
+      const made = new route53.HealthCheck(this, checkId, {
         type: route53.HealthCheckType.HTTPS,
         fqdn: endpoint.hostname,
         port: 443,
@@ -73,6 +76,9 @@ export class MarketRouting extends Construct {
         requestInterval: Duration.seconds(30),
         failureThreshold: 3,
       });
+      this.healthChecks.push({ target: `${serviceDomain} ${checkId === 'Health' ? 'site' : 'legacy'}`, check: made });
+      return made;
+    };
     const cname = (recordId: string, options: Omit<route53.CnameRecordProps, 'zone' | 'ttl'>) =>
       new route53.CnameRecord(this, recordId, { zone: props.zone, ttl, ...options });
 

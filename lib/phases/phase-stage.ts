@@ -8,6 +8,7 @@ import type { LegacyDatabase } from '../constructs/market-replication';
 import { cdnLogBucketName, customerGatewayExportName, stackId, stackName } from '../naming';
 import { DataStack } from '../stacks/data-stack';
 import { EdgeStack } from '../stacks/edge-stack';
+import { HealthStack } from '../stacks/health-stack';
 import { LinkStack } from '../stacks/link-stack';
 import { ProviderSiteStack } from '../stacks/provider-site-stack';
 import { type RegionalService, ServiceStack } from '../stacks/service-stack';
@@ -94,6 +95,7 @@ export class PhaseStage extends Stage {
           ),
           declaredMarkets,
         },
+        alarmEmail: environment.alarmEmail,
         cdnLogBucketName: keepsCdnLogs ? cdnLogBucketName(phase.phase, account, location.region) : undefined,
         replicationSource: readByLater.length
           ? { phase: phase.phase, location: location.id, services: readByLater }
@@ -108,6 +110,8 @@ export class PhaseStage extends Stage {
 
       const service = new ServiceStack(this, stackId('service', location.id), {
         env,
+        // Its health checks' IDs reach the phase's health stack in us-east-1.
+        crossRegionReferences: true,
         stackName: name('service', location.id),
         description: `Phase ${phase.phase} (${phase.name}): services, routing and alarms in ${location.region}.`,
         tags: tags(location.id),
@@ -179,6 +183,7 @@ export class PhaseStage extends Stage {
 
     for (const { site: phaseSite, location } of plan.providerSites(phase)) {
       const site = new ProviderSiteStack(this, stackId('site', location.id), {
+        crossRegionReferences: true,
         env: { account, region: location.homeRegion },
         stackName: name('site', location.id),
         description: `Phase ${phase.phase} (${phase.name}): routing to ${location.provider}, ${location.city}.`,
@@ -189,6 +194,7 @@ export class PhaseStage extends Stage {
         endpoint: location.endpoint,
         legacy: { hostname: legacy.originHostname },
         vpcCidr: phaseSite.vpcCidr as string,
+        alarmEmail: environment.alarmEmail,
         // CloudFormation waits for a service to be stable: no tasks until the provider's hosts exist.
         desiredCount: phaseSite.hostsRegistered ? phaseSite.minTasks : 0,
         vpnPeers: [vpnTo(location.id), vpnTo(legacy.id)],
@@ -207,6 +213,25 @@ export class PhaseStage extends Stage {
       });
       // Replication into the site's database runs in the home region and sees the site's rows.
       declareResidency(site, { markets: phaseSite.markets, location: location.id });
+    }
+
+    const healthChecks = this.node.children.flatMap((c) =>
+      c instanceof ServiceStack || c instanceof ProviderSiteStack ? c.healthChecks : [],
+    );
+    if (healthChecks.length > 0) {
+      const health = new HealthStack(this, stackId('health', EDGE_REGION), {
+        env: { account, region: EDGE_REGION },
+        stackName: name('health', EDGE_REGION),
+        description: `Phase ${phase.phase} (${phase.name}): alarms on the Route 53 health checks that move its users.`,
+        tags: tags(EDGE_REGION),
+        healthChecks,
+        alarmEmail: environment.alarmEmail,
+      });
+      declareResidency(health, {
+        markets: NO_PERSONAL_DATA,
+        location: EDGE_REGION,
+        reason: 'Alarms on health-check metrics, their topic and a dashboard: alarm states only, never user data.',
+      });
     }
 
     if (phase.edge) {

@@ -8,6 +8,7 @@ import type { Construct } from 'constructs';
 import { acknowledgeGrantPolicy } from '../compliance/acknowledge';
 import type { ServiceConfig } from '../config/schema';
 import { type LegacyDatabase, legacySource, MarketReplication } from '../constructs/market-replication';
+import { MigrationAlarms } from '../constructs/migration-alarms';
 import { RegionalKey } from '../constructs/regional-key';
 import { RegionalNetwork, type VpnConnectionTo } from '../constructs/regional-network';
 import { RelationalStore } from '../constructs/relational-store';
@@ -42,6 +43,8 @@ export interface DataStackProps extends StackProps {
    * @default - this region keeps no CDN logs
    */
   readonly cdnLogBucketName?: string;
+  /** Subscribed to the migration alarms' topic. @default - no subscription */
+  readonly alarmEmail?: string;
   /**
    * When later phases replicate out of this stack's databases: this site's phase and location,
    * and the services they read. Their stacks import, by name, the VPC, its private subnets and
@@ -92,6 +95,14 @@ export class DataStack extends RegionalStack {
       cidr: props.vpcCidr,
       logsKey: this.logsKey,
       vpnPeers: props.vpnPeers,
+    });
+
+    const migrationAlarms = new MigrationAlarms(this, 'MigrationAlarms', {
+      encryptionKey: this.logsKey,
+      email: props.alarmEmail,
+    });
+    (props.vpnPeers ?? []).forEach((peer, i) => {
+      migrationAlarms.watchVpn(peer.id, this.network.vpnConnections[i]);
     });
 
     const databases = new Map<string, rds.DatabaseCluster>();

@@ -99,21 +99,5 @@ export class EdgeStack extends Stack {
       alarmDescription: `${props.hostname}.${props.domainName}: more than the allowed share of viewer requests answered 5xx for 3 of 5 minutes.`,
     });
     this.alarmTopic.notify(alarm);
-    const atTheEdge = (construct: Construct, types: readonly string[]) => {
-      for (const type of types) {
-        Validations.of(construct).acknowledge({
-          id: `DataResidency-EdgeHoldsNoPersonalData[type=${type};not-an-edge-resource]`,
-          reason:
-            "CloudFront publishes its metrics only in us-east-1, so the alarm on the distribution's error rate, and the topic it notifies, can live nowhere else; both carry alarm state changes only and are declared as holding no personal data.",
-        });
-      }
-    };
-    atTheEdge(alarm, ['AWS::CloudWatch::Alarm']);
-    // The topic's policy and subscriptions are children of the topic.
-    atTheEdge(this.alarmTopic.topic, [
-      'AWS::SNS::Topic',
-      'AWS::SNS::TopicPolicy',
-      ...(props.alarmEmail ? ['AWS::SNS::Subscription'] : []),
-    ]);
   }
 }

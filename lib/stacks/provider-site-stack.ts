@@ -5,6 +5,7 @@ import type { Construct } from 'constructs';
 import type { ServiceConfig } from '../config/schema';
 import { type LegacyDatabase, legacySource, MarketReplication } from '../constructs/market-replication';
 import { MarketRouting, type RoutedEndpoint } from '../constructs/market-routing';
+import { MigrationAlarms } from '../constructs/migration-alarms';
 import { ProviderServices } from '../constructs/provider-services';
 import { RegionalKey } from '../constructs/regional-key';
 import { RegionalNetwork, type VpnConnectionTo } from '../constructs/regional-network';
@@ -23,6 +24,8 @@ export interface ProviderSiteStackProps extends StackProps {
   readonly legacy: Omit<RoutedEndpoint, 'healthCheckPath'>;
   /** The site's network in this (home) region, from the plan. */
   readonly vpcCidr: string;
+  /** Subscribed to the migration alarms' topic. @default - no subscription */
+  readonly alarmEmail?: string;
   /** Tasks of each service the provider's hosts run. */
   readonly desiredCount: number;
   /** VPNs to the provider's site and to the legacy data center. */
@@ -50,6 +53,8 @@ export interface ProviderSiteStackProps extends StackProps {
  * transit (the plan refuses a home region the markets do not allow); nothing stores them here.
  */
 export class ProviderSiteStack extends RegionalStack {
+  /** The Route 53 health checks behind this stack's records, alarmed on in us-east-1 (see HealthStack). */
+  public readonly healthChecks: { readonly target: string; readonly check: route53.HealthCheck }[] = [];
   constructor(scope: Construct, id: string, props: ProviderSiteStackProps) {
     super(scope, id, props);
     const zone = route53.PublicHostedZone.fromHostedZoneAttributes(this, 'Zone', {
@@ -61,11 +66,21 @@ export class ProviderSiteStack extends RegionalStack {
       usedBy: ['logs', 'alarms'],
     }).key;
     const network = new RegionalNetwork(this, 'Network', { cidr: props.vpcCidr, logsKey, vpnPeers: props.vpnPeers });
-    new ProviderServices(this, 'Services', {
+    const migrationAlarms = new MigrationAlarms(this, 'MigrationAlarms', {
+      encryptionKey: logsKey,
+      email: props.alarmEmail,
+    });
+    props.vpnPeers.forEach((peer, i) => {
+      migrationAlarms.watchVpn(peer.id, network.vpnConnections[i]);
+    });
+    const services = new ProviderServices(this, 'Services', {
       vpc: network.vpc,
       services: props.services.map((s) => s.config),
       desiredCount: props.desiredCount,
     });
+    for (const [name, service] of services.services) {
+      migrationAlarms.watchExternalService(name, service, props.desiredCount);
+    }
     const replication = props.replication;
     if (replication?.services.length) {
       const key = new RegionalKey(this, 'ReplicationKey', {
@@ -98,13 +113,14 @@ export class ProviderSiteStack extends RegionalStack {
       }
     }
     for (const { config, routing } of props.services) {
-      new MarketRouting(this, `${constructId(config.name)}Routing`, {
+      const routed = new MarketRouting(this, `${constructId(config.name)}Routing`, {
         zone,
         serviceDomain: `${config.name}.${props.domainName}`,
         routing,
         endpoint: { hostname: props.endpoint, healthCheckPath: config.healthCheckPath },
         legacy: { ...props.legacy, healthCheckPath: config.healthCheckPath },
       });
+      this.healthChecks.push(...routed.healthChecks);
     }
   }
 }

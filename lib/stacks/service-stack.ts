@@ -55,6 +55,8 @@ export interface ServiceStackProps extends StackProps {
  */
 export class ServiceStack extends Stack {
   public readonly webServices: ReadonlyMap<string, WebService>;
+  /** The Route 53 health checks behind this stack's records, alarmed on in us-east-1 (see HealthStack). */
+  public readonly healthChecks: { readonly target: string; readonly check: route53.HealthCheck }[] = [];
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, props);
@@ -120,13 +122,14 @@ export class ServiceStack extends Stack {
         );
       }
 
-      new MarketRouting(this, `${name}Routing`, {
+      const routed = new MarketRouting(this, `${name}Routing`, {
         zone,
         serviceDomain: domainName,
         routing,
         endpoint: { hostname: web.loadBalancer.loadBalancerDnsName, healthCheckPath: config.healthCheckPath },
         legacy: { ...props.legacy, healthCheckPath: config.healthCheckPath },
       });
+      this.healthChecks.push(...routed.healthChecks);
       alarms.monitor(name, web, database);
       webServices.set(config.name, web);
     }

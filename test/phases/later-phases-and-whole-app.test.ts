@@ -25,12 +25,13 @@ const stackIds = (phase: number) =>
     .map((s) => s.node.id);
 
 describe('Phase 2: accounts, messaging and photo sync', () => {
-  test('has a data and a service stack in us-west-2 and ap-southeast-1, and no edge', () => {
+  test('has a data and a service stack in us-west-2 and ap-southeast-1, a health stack in us-east-1, and no edge', () => {
     expect(stackIds(2)).toEqual([
       'Data-us-west-2',
       'Service-us-west-2',
       'Data-ap-southeast-1',
       'Service-ap-southeast-1',
+      'Health-us-east-1',
     ]);
   });
 
@@ -100,6 +101,7 @@ describe('Phase 3: in-country markets', () => {
       'Transfer-ap-southeast-1',
       'Link-ap-south-1',
       'Site-br-sao-paulo',
+      'Health-us-east-1',
     ]);
     expect((synth.stage(3).node.findChild('Transfer-ap-southeast-1') as Stack).region).toBe('ap-southeast-1');
     expect((synth.stage(3).node.findChild('Site-br-sao-paulo') as Stack).region).toBe('us-west-1');
@@ -231,6 +233,46 @@ describe('Phase 3: in-country markets', () => {
       link.resourcePropertiesCountIs('AWS::EC2::Route', { DestinationCidrBlock: cidr }, 2);
     }
     link.resourcePropertiesCountIs('AWS::EC2::SecurityGroupIngress', { FromPort: 5432, CidrIp: '10.20.0.0/16' }, 4);
+  });
+
+  test('every Route 53 health check of a phase has an alarm in us-east-1, where its metrics are, on the check itself', () => {
+    for (const phase of [1, 2, 3]) {
+      const regional = synth
+        .stage(phase)
+        .node.children.filter((c): c is Stack => c instanceof Stack && c.region !== 'us-east-1');
+      const checks = regional.flatMap((stack) =>
+        Object.keys(synth.template(phase, stack.node.id).findResources('AWS::Route53::HealthCheck')).map((id) => ({
+          stack: stack.stackName,
+          id,
+        })),
+      );
+      const health = synth.template(phase, 'Health-us-east-1');
+      const watched = Object.values(health.findResources('AWS::CloudWatch::Alarm')).map((alarm) => {
+        const dimension = JSON.stringify(alarm.Properties.Metrics);
+        return checks.find((c) => dimension.includes(`"StackName":"${c.stack}"`) && dimension.includes(`Ref${c.id}`));
+      });
+      expect(watched.every(Boolean)).toBe(true);
+      expect(new Set(watched).size).toBe(checks.length);
+      expect(checks.length).toBeGreaterThan(0);
+    }
+  });
+
+  test('every VPN connection has a tunnel alarm in its own stack', () => {
+    for (const [phase, id] of [
+      [1, 'Data-us-west-1'],
+      [3, 'Site-br-sao-paulo'],
+    ] as const) {
+      const template = synth.template(phase, id);
+      for (const vpn of Object.keys(template.findResources('AWS::EC2::VPNConnection'))) {
+        template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          Namespace: 'AWS/VPN',
+          MetricName: 'TunnelState',
+          Dimensions: [{ Name: 'VpnId', Value: { Ref: vpn } }],
+          ComparisonOperator: 'LessThanThreshold',
+          Threshold: 1,
+        });
+      }
+    }
   });
 
   test('every value imported by name is exported by a stack of the app in the same region (deploy order holds)', () => {

@@ -19,13 +19,14 @@ const STACKS = [
 ];
 
 describe('Phase 1 composition', () => {
-  test('has a data and a service stack per region and one edge stack in us-east-1', () => {
+  test('has a data and a service stack per region, and a health and an edge stack in us-east-1', () => {
     const stacks = synth.stage(1).node.children.filter((c): c is Stack => c instanceof Stack);
     expect(stacks.map((s) => [s.node.id, s.region, s.stackName])).toEqual([
       ['Data-us-west-1', 'us-west-1', 'migration-p1-commerce-data-us-west-1'],
       ['Service-us-west-1', 'us-west-1', 'migration-p1-commerce-service-us-west-1'],
       ['Data-ap-southeast-1', 'ap-southeast-1', 'migration-p1-commerce-data-ap-southeast-1'],
       ['Service-ap-southeast-1', 'ap-southeast-1', 'migration-p1-commerce-service-ap-southeast-1'],
+      ['Health-us-east-1', 'us-east-1', 'migration-p1-commerce-health-us-east-1'],
       ['Edge-us-east-1', 'us-east-1', 'migration-p1-commerce-edge-us-east-1'],
     ]);
   });

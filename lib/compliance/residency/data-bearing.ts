@@ -54,7 +54,8 @@ export const DATA_BEARING_TYPES: ReadonlySet<string> = new Set([
 
 /**
  * What may sit in the edge region (us-east-1) when it is no market's allowed location:
- * CloudFront, its certificate, its WAF, DNS records and the public pages bucket and its key.
+ * CloudFront, its certificate, its WAF, DNS records, the public pages bucket and its key, and the
+ * alarms on metrics that exist only there.
  */
 export const EDGE_TYPES: ReadonlySet<string> = new Set([
   'AWS::CloudFront::Distribution',
@@ -77,6 +78,15 @@ export const EDGE_TYPES: ReadonlySet<string> = new Set([
   'AWS::S3::BucketPolicy',
   'AWS::KMS::Key',
   'AWS::KMS::Alias',
+  // Monitoring of what publishes metrics only in us-east-1 (CloudFront, Route 53 health checks):
+  // alarms, the topics they notify (declared as holding no personal data; their subscriptions are
+  // still checked by SnsSubscriptionDestination) and dashboards carry alarm states, never user data.
+  'AWS::CloudWatch::Alarm',
+  'AWS::CloudWatch::CompositeAlarm',
+  'AWS::CloudWatch::Dashboard',
+  'AWS::SNS::Topic',
+  'AWS::SNS::TopicPolicy',
+  'AWS::SNS::Subscription',
   // Global services, whose one endpoint is in us-east-1.
   'AWS::IAM::Role',
   'AWS::IAM::Policy',

@@ -1,0 +1,87 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type * as ecs from 'aws-cdk-lib/aws-ecs';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import { AlarmTopic } from './alarm-topic';
+
+/** Props for {@link MigrationAlarms}. */
+export interface MigrationAlarmsProps {
+  /** Encrypts the topic; its policy must let CloudWatch use it (see RegionalKey's `usedBy`). */
+  readonly encryptionKey: IKey;
+  /** Subscribed to the topic. @default - no subscription */
+  readonly email?: string;
+}
+
+/**
+ * Alarms on what carries a migration in one stack: each VPN connection's tunnels and each service
+ * run on a provider's hosts, notifying one topic and shown on one dashboard.
+ */
+export class MigrationAlarms extends Construct {
+  public readonly topic: AlarmTopic;
+  public readonly dashboard: cloudwatch.Dashboard;
+
+  constructor(scope: Construct, id: string, props: MigrationAlarmsProps) {
+    super(scope, id);
+    this.topic = new AlarmTopic(this, 'Topic', { encryptionKey: props.encryptionKey, email: props.email });
+    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { defaultInterval: Duration.hours(6) });
+  }
+
+  /**
+   * A VPN connection whose tunnels are all down. `TunnelState` is 1 while a BGP tunnel is
+   * established and 0 otherwise, averaged over both tunnels per connection
+   * (https://docs.aws.amazon.com/vpn/latest/s2svpn/monitoring-cloudwatch-vpn.html).
+   */
+  public watchVpn(peer: string, connection: ec2.CfnVPNConnection): void {
+    const state = new cloudwatch.Metric({
+      namespace: 'AWS/VPN',
+      metricName: 'TunnelState',
+      dimensionsMap: { VpnId: connection.ref },
+      statistic: cloudwatch.Stats.MAXIMUM,
+      period: Duration.minutes(5),
+    });
+    this.add(
+      state.createAlarm(this, `Vpn-${peer}`, {
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+        evaluationPeriods: 2,
+        // No data: the connection reports nothing, so nothing crosses it either.
+        treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+        alarmDescription: `Both tunnels of the VPN to ${peer} down for 10 minutes: replication over it has stopped.`,
+      }),
+      `VPN to ${peer}`,
+    );
+  }
+
+  /**
+   * A service on a provider's hosts running fewer tasks than it should, from Container Insights
+   * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Container-Insights-metrics-ECS.html).
+   */
+  public watchExternalService(name: string, service: ecs.ExternalService, desired: number): void {
+    if (desired === 0) return;
+    const running = new cloudwatch.Metric({
+      namespace: 'ECS/ContainerInsights',
+      metricName: 'RunningTaskCount',
+      dimensionsMap: { ClusterName: service.cluster.clusterName, ServiceName: service.serviceName },
+      statistic: cloudwatch.Stats.MINIMUM,
+      period: Duration.minutes(1),
+    });
+    this.add(
+      running.createAlarm(this, `RunningTasks-${name}`, {
+        threshold: desired,
+        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+        evaluationPeriods: 5,
+        datapointsToAlarm: 5,
+        treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+        alarmDescription: `${name} at the provider's site ran fewer than ${desired} tasks for 5 minutes.`,
+      }),
+      `${name} running tasks`,
+    );
+  }
+
+  private add(alarm: cloudwatch.Alarm, title: string): void {
+    this.topic.notify(alarm);
+    this.dashboard.addWidgets(new cloudwatch.AlarmWidget({ title, alarm, width: 12 }));
+  }
+}
