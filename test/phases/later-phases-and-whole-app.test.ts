@@ -113,6 +113,7 @@ describe('Phase 3: in-country markets', () => {
     'Transfer-ap-southeast-1',
     'Link-ap-south-1',
     'Site-br-sao-paulo',
+    'Health-us-east-1',
   ])('%s matches its snapshot', (id) => {
     expect(synth.template(3, id).toJSON()).toMatchSnapshot();
   });
