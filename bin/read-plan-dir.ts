@@ -1,19 +1,56 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
 import { loadPlan } from '../lib/config/load-plan';
 import type { MigrationPlan } from '../lib/config/migration-plan';
+import { PlanError, type PlanIssue } from '../lib/config/plan-error';
+import { expectedOneOf } from '../lib/config/suggest';
 
 /**
  * Reads `platform.yaml` and every `phase-*.yaml` of a plan folder and loads them. File access
- * stays in `bin/`; `lib/config` only parses the texts it is given.
+ * stays in `bin/`; `lib/config` only parses the texts it is given. A missing folder or file is a
+ * plan problem like any other: a `PlanError` that names it, never a Node stack trace.
  */
 export function readPlanDir(dir: string, cwd = process.cwd()): MigrationPlan {
-  const source = (name: string) => ({
-    file: relative(cwd, join(dir, name)) || name,
-    text: readFileSync(join(dir, name), 'utf8'),
-  });
+  const shown = (name?: string) => {
+    const path = name ? join(dir, name) : dir;
+    const fromCwd = relative(cwd, path);
+    return fromCwd && !fromCwd.startsWith('..') ? fromCwd : path;
+  };
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    throw new PlanError([
+      {
+        file: shown(),
+        path: [],
+        message: `no such folder (-c plan=${dir}), expected a folder holding platform.yaml and phase-1.yaml onwards; ${expectedOneOf(basename(dir), planFoldersBeside(dir)).replace('expected one of', 'plan folders beside it')}`,
+      },
+    ]);
+  }
   const phaseFiles = readdirSync(dir)
     .filter((f) => /^phase-.*\.ya?ml$/.test(f))
     .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+  if (!existsSync(join(dir, 'platform.yaml'))) {
+    const issues: PlanIssue[] = [
+      {
+        file: shown('platform.yaml'),
+        path: [],
+        message:
+          'missing, expected the platform file (environments, legacy data center, markets, locations, services) in the plan folder',
+      },
+    ];
+    if (phaseFiles.length === 0) {
+      issues.push({ file: shown(), path: [], message: 'no phase files, expected phase-1.yaml and onwards' });
+    }
+    throw new PlanError(issues);
+  }
+  const source = (name: string) => ({ file: shown(name), text: readFileSync(join(dir, name), 'utf8') });
   return loadPlan(source('platform.yaml'), phaseFiles.map(source));
+}
+
+/** Folders beside `dir` that hold a plan, for a "did you mean" hint. */
+function planFoldersBeside(dir: string): string[] {
+  const parent = dirname(dir);
+  if (!existsSync(parent)) return [];
+  return readdirSync(parent, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && existsSync(join(parent, e.name, 'platform.yaml')))
+    .map((e) => e.name);
 }

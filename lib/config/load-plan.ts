@@ -1,4 +1,4 @@
-import { type Document, LineCounter, parseDocument } from 'yaml';
+import { type Document, LineCounter, parseDocument, type YAMLError } from 'yaml';
 import type { z } from 'zod';
 import { MigrationPlan } from './migration-plan';
 import { describeValue, PlanError, type PlanIssue } from './plan-error';
@@ -31,14 +31,7 @@ export function loadPlan(platform: PlanSource, phases: readonly PlanSource[]): M
     const doc = parseDocument(source.text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
     files.set(source.file, { source, doc, lines });
     if (doc.errors.length > 0) {
-      for (const error of doc.errors) {
-        issues.push({
-          file: source.file,
-          path: [],
-          line: error.linePos?.[0]?.line,
-          message: `not valid YAML: ${error.message.split('\n')[0]}`,
-        });
-      }
+      issues.push(syntaxIssue(source.file, doc.errors, lines));
       return undefined;
     }
     const data: unknown = doc.toJS();
@@ -75,6 +68,25 @@ export function loadPlan(platform: PlanSource, phases: readonly PlanSource[]): M
     platformConfig,
     parsedPhases.map((p) => p.config).sort((a, b) => a.phase - b.phase),
   );
+}
+
+/**
+ * One issue per file that does not parse: its first syntax error, at that error's own line and
+ * column. The parser goes on after an error and reports what follows from it (a tab used as
+ * indentation makes every line below it misplaced), so the rest would only repeat the cause.
+ * With `prettyErrors: false` the parser gives offsets only; the line counter turns them into
+ * positions.
+ */
+function syntaxIssue(file: string, errors: readonly YAMLError[], lines: LineCounter): PlanIssue {
+  const first = [...errors].sort((a, b) => a.pos[0] - b.pos[0])[0];
+  const { line, col } = lines.linePos(first.pos[0]);
+  const more = errors.length - 1;
+  return {
+    file,
+    path: [],
+    line,
+    message: `not valid YAML at column ${col}: ${first.message.split('\n')[0]}${more > 0 ? ` (fix this first: the parser reports ${more} more error${more === 1 ? '' : 's'} after it, which usually follow from it)` : ''}`,
+  };
 }
 
 function valueAt(data: unknown, path: readonly (string | number)[]): unknown {

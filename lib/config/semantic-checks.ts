@@ -358,7 +358,9 @@ function checkPhase(file: string, phase: PhaseConfig, platform: PlatformConfig, 
       }
       servedBy.set(market, i);
       const allowed = platform.markets.find((m) => m.code === market)?.allowedLocations;
-      if (allowed && !allowed.includes(site.location)) {
+      // An unknown allowed location is reported in platform.yaml; it may be this one misspelled.
+      const allowedHaveTypo = allowed?.some((l) => !locationIds.includes(l) && l !== platform.legacy.id);
+      if (allowed && !allowed.includes(site.location) && !allowedHaveTypo) {
         report(
           file,
           path,
@@ -376,17 +378,29 @@ function checkPhase(file: string, phase: PhaseConfig, platform: PlatformConfig, 
   }
 
   if (phase.edge) {
-    if (!phase.services.includes(phase.edge.apiService)) {
+    // A reference is judged only against names that exist: an unknown entry in the list it points
+    // into is reported there, and may be this very name misspelled, so a correct reference is
+    // never told to become the typo (`services: [shopp]` must not make `apiService: shop` wrong).
+    const knownServices = phase.services.filter((s) => serviceNames.includes(s));
+    const servicesHaveTypo = knownServices.length < phase.services.length;
+    if (
+      !phase.services.includes(phase.edge.apiService) &&
+      !(servicesHaveTypo && serviceNames.includes(phase.edge.apiService))
+    ) {
       report(
         file,
         ['edge', 'apiService'],
-        `${describeValue(phase.edge.apiService)} is not a service of this phase, ${expectedOneOf(phase.edge.apiService, phase.services)}`,
+        `${describeValue(phase.edge.apiService)} is not a service of this phase, ${expectedOneOf(phase.edge.apiService, knownServices)}`,
       );
     }
     const own = phase.locations
       .map((l) => l.location)
       .filter((id) => platform.locations.find((l) => l.id === id)?.kind === 'aws');
+    // Likewise, an unknown location of this phase (reported above) may be the log location misspelled.
+    const logLocationMayBeRight =
+      phase.locations.some((l) => !locationIds.includes(l.location)) && locationIds.includes(phase.edge.logLocation);
     if (!own.includes(phase.edge.logLocation)) {
+      if (logLocationMayBeRight) return;
       report(
         file,
         ['edge', 'logLocation'],
@@ -430,8 +444,11 @@ function checkCdnAudience(
   const viewers = platform.markets.filter((m) => !blocked.includes(m.code));
   const logLocation = edge.logLocation;
   const everyViewerAllows = ownAwsLocations.filter((l) => viewers.every((m) => m.allowedLocations.includes(l)));
+  const knownLocations = [...platform.locations.map((l) => l.id), platform.legacy.id];
   for (const market of viewers) {
     if (market.allowedLocations.includes(logLocation)) continue;
+    // An unknown allowed location is reported in platform.yaml; it may be the log location misspelled.
+    if (market.allowedLocations.some((l) => !knownLocations.includes(l))) continue;
     const code = market.code;
     report(
       file,

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ValidationReportJson } from './assembly';
 
 /** One rule that failed, with the constructs that break it. */
 export interface ValidationFailure {
@@ -7,19 +8,6 @@ export interface ValidationFailure {
   readonly rule: string;
   readonly description: string;
   readonly constructPaths: readonly string[];
-}
-
-interface ReportJson {
-  readonly pluginReports?: readonly {
-    readonly pluginName: string;
-    readonly conclusion?: string;
-    readonly violations: readonly {
-      readonly ruleName: string;
-      readonly description: string;
-      readonly severity?: string;
-      readonly violatingConstructs?: readonly { readonly constructPath: string }[];
-    }[];
-  }[];
 }
 
 /**
@@ -36,22 +24,46 @@ export function readValidationFailures(
 ): ValidationFailure[] {
   const file = join(assemblyDir, 'validation-report.json');
   if (!existsSync(file)) return [];
-  const report = JSON.parse(readFileSync(file, 'utf8')) as ReportJson;
-  return (report.pluginReports ?? []).flatMap((plugin) =>
-    plugin.violations
-      // Strict mode (@aws-cdk/core:strictCfnValidateErrors) fails synth on warnings too; mirror it.
-      .filter((v) => v.severity !== 'info' && (options.strict || v.severity !== 'warning'))
-      .map((v) => ({
-        plugin: plugin.pluginName,
-        rule: v.ruleName,
-        description: v.description,
-        constructPaths: (v.violatingConstructs ?? []).map((c) => c.constructPath),
-      })),
-  );
+  return validationFailuresOf(JSON.parse(readFileSync(file, 'utf8')) as ValidationReportJson, options);
+}
+
+/** The failing findings of a parsed `validation-report.json` (pure; see {@link readValidationFailures}). */
+export function validationFailuresOf(
+  report: ValidationReportJson,
+  options: { readonly strict?: boolean } = {},
+): ValidationFailure[] {
+  return (report.pluginReports ?? []).flatMap((plugin) => {
+    // A plugin that threw reports a failure with no violation; it checked nothing, so it fails too.
+    if (plugin.conclusion === 'failure' && plugin.violations.length === 0) {
+      const error = plugin.metadata?.error;
+      return [
+        {
+          plugin: plugin.pluginName,
+          rule: `${plugin.pluginName} did not run`,
+          description: typeof error === 'string' ? error : 'the plugin failed without a finding',
+          constructPaths: ['(app)'],
+        },
+      ];
+    }
+    return (
+      plugin.violations
+        // Strict mode (@aws-cdk/core:strictCfnValidateErrors) fails synth on warnings too; mirror it.
+        .filter((v) => v.severity !== 'info' && (options.strict || v.severity !== 'warning'))
+        .map((v) => ({
+          plugin: plugin.pluginName,
+          rule: v.ruleName,
+          description: v.description,
+          constructPaths: (v.violatingConstructs ?? []).map((c) => c.constructPath),
+        }))
+    );
+  });
 }
 
 /** A compact, reviewer-readable listing: one line per rule and construct. */
-export function formatValidationFailures(failures: readonly ValidationFailure[]): string {
+export function formatValidationFailures(
+  failures: readonly ValidationFailure[],
+  reportFile = 'cdk.out/validation-report.json',
+): string {
   const lines = failures.flatMap((f) => f.constructPaths.map((path) => `  ${path}: ${f.rule}: ${f.description}`));
-  return `Synth found ${lines.length} unacknowledged finding${lines.length === 1 ? '' : 's'}:\n${lines.join('\n')}\nFull report: cdk.out/validation-report.json\n`;
+  return `Synth found ${lines.length} unacknowledged finding${lines.length === 1 ? '' : 's'}:\n${lines.join('\n')}\nFull report: ${reportFile}\n`;
 }

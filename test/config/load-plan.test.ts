@@ -171,7 +171,7 @@ describe('loadPlan', () => {
     [
       'YAML that does not parse',
       [{ file: P3, raw: true, edit: (t: string) => t.replace('markets: [IN]', 'markets: [IN') }],
-      /^phases\/phase-3\.yaml:\d+: \(document\): not valid YAML: /,
+      /^phases\/phase-3\.yaml:\d+: \(document\): not valid YAML at column \d+: /,
     ],
     [
       'an allowed location that does not exist',
@@ -341,6 +341,77 @@ describe('loadPlan', () => {
     );
     // THEN the plan loads
     expect(found).toEqual([]);
+  });
+
+  test('reports a YAML syntax error once, at its own line and column, not at the top of the file', () => {
+    // GIVEN a tab as indentation deep in platform.yaml (the parser reports several errors from it)
+    const { platform } = defaultPlanSources();
+    const lines = platform.text.split('\n');
+    const line = lines.indexOf('  - id: us-west-2') + 2;
+    // WHEN
+    const found = problems({
+      file: PLATFORM,
+      raw: true,
+      edit: (t: string) =>
+        t
+          .split('\n')
+          .map((l, i) => (i === line - 1 ? `\t${l.trimStart()}` : l))
+          .join('\n'),
+    });
+    // THEN one problem, where the tab is
+    expect(found).toEqual([
+      expect.stringMatching(
+        new RegExp(`^phases/platform\\.yaml:${line}: \\(document\\): not valid YAML at column 1: Tabs are not allowed`),
+      ),
+    ]);
+  });
+
+  test('reports one syntax error per broken file, each in its own file', () => {
+    const found = problems(
+      { file: P1, raw: true, edit: (t: string) => t.replace('services: [shop]', 'services: [shop') },
+      { file: P2, raw: true, edit: (t: string) => `${t}\n\tbroken: true\n` },
+    );
+    expect(found).toHaveLength(2);
+    expect(found[0]).toMatch(/^phases\/phase-1\.yaml:\d+: \(document\): not valid YAML at column \d+: /);
+    expect(found[1]).toMatch(/^phases\/phase-2\.yaml:\d+: \(document\): not valid YAML at column 1: /);
+  });
+
+  // A misspelled name is reported where it is written; a correct reference to the name it
+  // should have been is not reported as wrong, let alone told to become the typo.
+  test.each<[string, Mutation, RegExp, RegExp]>([
+    [
+      'a misspelled service in the phase, with edge.apiService spelled right',
+      { file: P1, raw: true, edit: (t: string) => t.replace('services: [shop]', 'services: [shopp]') },
+      /^phases\/phase-1\.yaml:\d+: services\[0\]: unknown service "shopp".*did you mean "shop"\?/,
+      /apiService/,
+    ],
+    [
+      'a misspelled location in the phase, with edge.logLocation spelled right',
+      set(P1, ['locations', 0, 'location'], 'us-wets-1'),
+      /^phases\/phase-1\.yaml:\d+: locations\[0\]\.location: unknown location "us-wets-1".*did you mean "us-west-1"\?/,
+      /logLocation/,
+    ],
+    [
+      "a misspelled allowed location of a market, with the phase's location spelled right",
+      set(PLATFORM, ['markets', 0, 'allowedLocations'], ['us-wets-1', 'us-west-2', 'bj-legacy']),
+      /^phases\/platform\.yaml:\d+: markets\[0\]\.allowedLocations\[0\]: unknown location "us-wets-1".*did you mean "us-west-1"\?/,
+      /may not have its data|does not allow "us-west-1"/,
+    ],
+  ])('does not cascade from %s', (_name, mutation, reported, notReported) => {
+    // WHEN
+    const found = problems(mutation);
+    // THEN the typo is reported, and nothing else points at the correct value
+    expect(found).toEqual([expect.stringMatching(reported)]);
+    expect(found.join('\n')).not.toMatch(notReported);
+  });
+
+  test('still reports a misspelled edge.apiService itself, suggesting the right name', () => {
+    const found = problems(set(P1, ['edge', 'apiService'], 'shopp'));
+    expect(found).toEqual([
+      expect.stringMatching(
+        /^phases\/phase-1\.yaml:\d+: edge\.apiService: "shopp" is not a service of this phase, expected one of: shop \(did you mean "shop"\?\)/,
+      ),
+    ]);
   });
 
   test('reports every problem at once, across files', () => {
