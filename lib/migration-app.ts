@@ -46,6 +46,7 @@ export function buildMigrationApp(app: App, plan: MigrationPlan, options: Migrat
       description: 'Region-deny service control policy built from the migration plan.',
       allowedRegions: [...new Set(plan.platform.locations.map((l) => plan.regionOf(l.id)))],
       edgeRegion: EDGE_REGION,
+      probeRegions: plan.canaryRegions(),
       targetIds: organization.targetIds,
     });
     declareResidency(stack, {

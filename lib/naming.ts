@@ -12,6 +12,7 @@ export type StackTier =
   | 'site'
   | 'transfer'
   | 'link'
+  | 'watch'
   | 'gateways'
   | 'health'
   | 'guardrails'
@@ -85,4 +86,14 @@ export const DMS_ROLES_EXPORT = 'migration-requires-dms-vpc-role';
  */
 export function replicationSourceExportName(phase: number, location: string, what: string): string {
   return `migration-p${phase}-${location}-${what}`;
+}
+
+/**
+ * A phase's goal canary for a market: `migration-p1-sg`. Fixed, because the phase's dashboard in
+ * its goals region shows the canary's own metrics by name without a cross-region reference; the
+ * phase and the market make it unique in its account and region, and it stays within the 21
+ * characters Synthetics has long allowed (lower case, digits, `-`).
+ */
+export function goalCanaryName(phase: number, market: string): string {
+  return `migration-p${phase}-${market.toLowerCase()}`;
 }

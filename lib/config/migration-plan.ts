@@ -2,6 +2,7 @@ import {
   type AwsLocationConfig,
   type DataState,
   type EnvironmentConfig,
+  type GoalConfig,
   type LocationConfig,
   type MarketConfig,
   type PhaseConfig,
@@ -104,6 +105,18 @@ export interface Replication {
   readonly service: string;
   readonly source: DataSource;
   readonly markets: readonly string[];
+}
+
+/** One market a phase serves, as its goal canary and alarms see it. */
+export interface WatchedMarket {
+  /** ISO code of a declared market. */
+  readonly market: string;
+  /** The market's name, for alarm descriptions and the dashboard. */
+  readonly name: string;
+  /** The AWS region nearest the market's users, where its canary runs. */
+  readonly canaryRegion: string;
+  /** The plan's defaults with the market's own goals on top. */
+  readonly goals: GoalConfig;
 }
 
 /** The phase site that writes a service's geolocation records and legacy weights. */
@@ -392,6 +405,44 @@ export class MigrationPlan {
           .map((r) => ({ ...r, into })),
       ),
     );
+  }
+
+  /** A market's goals: `goals.defaults`, each replaced by the market's own where it sets one. */
+  public goals(market: string): GoalConfig {
+    return { ...this.platform.goals.defaults, ...this.market(market)?.goals };
+  }
+
+  /**
+   * The declared markets a phase serves (the rest of the world has no canary: it has no one place
+   * to measure from), each once, in the order its locations list them. `loadPlan` guarantees each
+   * has a canary region.
+   */
+  public watchedMarkets(phase: PhaseConfig): WatchedMarket[] {
+    const codes = [...new Set(phase.locations.flatMap((l) => l.markets))].filter((m) => m !== REST_OF_WORLD);
+    return codes.map((code) => {
+      const market = must(this.market(code), `market ${code}`);
+      return {
+        market: code,
+        name: market.name,
+        canaryRegion: must(market.canaryRegion, `canaryRegion of ${code}`),
+        goals: this.goals(code),
+      };
+    });
+  }
+
+  /**
+   * Where a phase's goal alarms, exit composite and dashboard live, and where its canaries publish:
+   * the region of its first location. A composite alarm reads only alarms of its own region
+   * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Create_Composite_Alarm.html),
+   * and an alarm only metrics of its own, so every measurement of the phase lands in one region.
+   */
+  public goalsRegion(phase: PhaseConfig): string {
+    return this.regionOf(phase.locations[0].location);
+  }
+
+  /** Every region a canary of any phase runs in, sorted (the guardrail allows them). */
+  public canaryRegions(): string[] {
+    return [...new Set(this.phases.flatMap((p) => this.watchedMarkets(p).map((m) => m.canaryRegion)))].sort();
   }
 
   /**

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PROBE_TIMEOUT_MS } from '../canary/goal-contract';
 
 /**
  * The structure of the plan files in `phases/`. Structure only: references between
@@ -76,6 +77,29 @@ export const LegacySchema = z.strictObject({
   }),
 });
 
+const LatencyP90Ms = z
+  .number()
+  .int('a whole number of milliseconds')
+  .min(1, 'expected at least 1 ms')
+  .max(
+    PROBE_TIMEOUT_MS,
+    `expected at most ${PROBE_TIMEOUT_MS} ms: a probe still unanswered then counts as failed, so a slower goal could never be measured`,
+  );
+const AvailabilityPercent = z
+  .number()
+  .gt(0, 'expected a share of successful probes above 0')
+  .max(100, 'expected a percentage no greater than 100 (the share of probes that succeed)');
+
+/** What a market's users should get from a phase, as absolute thresholds its canary measures. */
+export const GoalSchema = z.strictObject({
+  latencyP90Ms: LatencyP90Ms.describe(
+    "At most this many milliseconds for 9 probes in 10 over the latency window: one request on a new connection (DNS, TCP, TLS, the response's last byte) from the market's canary region.",
+  ),
+  availabilityPercent: AvailabilityPercent.describe(
+    'At least this share of probes over the availability window answered 2xx or 3xx within the probe timeout.',
+  ),
+});
+
 export const MarketSchema = z.strictObject({
   code: CountryCode.describe('The country this market is.'),
   name: z.string().min(1),
@@ -83,7 +107,50 @@ export const MarketSchema = z.strictObject({
     .array(id('location id'))
     .describe("Locations where this market's users' personal data may live. Empty: nowhere yet (stays unserved)."),
   note: z.string().optional().describe('Why the list is what it is (the law, the contract).'),
+  canaryRegion: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "The AWS region nearest this market's users, where its goal canaries run. Required once a phase serves the market. Probes carry no personal data, so it need not be an allowed location.",
+    ),
+  goals: GoalSchema.partial()
+    .optional()
+    .describe("This market's own goals, each replacing goals.defaults. Default: goals.defaults."),
 });
+
+export const PlanGoalsSchema = z
+  .strictObject({
+    probeEveryMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(60)
+      .default(1)
+      .describe(
+        'How often each canary probes every service of its phase (Synthetics runs at most once a minute). Default: 1.',
+      ),
+    latencyWindowMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(1440)
+      .default(60)
+      .describe('The window whose 90th percentile latency is compared with latencyP90Ms. Default: 60.'),
+    availabilityWindowHours: z
+      .number()
+      .int()
+      .min(1)
+      .max(24)
+      .default(24)
+      .describe(
+        'The window whose share of successful probes is compared with availabilityPercent (CloudWatch alarms look back at most a day). Default: 24.',
+      ),
+    defaults: GoalSchema.describe("Every market's goals unless it sets its own."),
+  })
+  .describe(
+    "Per-market goals each phase's exit criteria check: canaries near each market it serves probe its services, one alarm per market and goal, one composite alarm per phase.",
+  );
 
 const AwsLocationSchema = z.strictObject({
   id: id('location id'),
@@ -175,6 +242,7 @@ export const PlatformSchema = z
     markets: z.array(MarketSchema).min(1),
     locations: z.array(LocationSchema).min(1),
     services: z.array(ServiceSchema).min(1),
+    goals: PlanGoalsSchema,
     organization: z
       .strictObject({
         managementAccount: AccountId.describe(
@@ -262,6 +330,8 @@ export const PhaseSchema = z
 export type PlatformConfig = z.output<typeof PlatformSchema>;
 export type PhaseConfig = z.output<typeof PhaseSchema>;
 export type MarketConfig = z.output<typeof MarketSchema>;
+export type GoalConfig = z.output<typeof GoalSchema>;
+export type PlanGoalsConfig = z.output<typeof PlanGoalsSchema>;
 export type LocationConfig = z.output<typeof LocationSchema>;
 export type AwsLocationConfig = Extract<LocationConfig, { kind: 'aws' }>;
 export type ProviderLocationConfig = Extract<LocationConfig, { kind: 'provider' }>;

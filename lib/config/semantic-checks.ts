@@ -1,4 +1,5 @@
-import { AWS_REGION_COUNTRIES, isKnownAwsRegion } from './aws-regions';
+import { canaryTimeoutSeconds, PROBE_TIMEOUT_MS } from '../canary/goal-contract';
+import { AWS_REGION_COUNTRIES, EDGE_REGION, isKnownAwsRegion } from './aws-regions';
 import { MigrationPlan } from './migration-plan';
 import { describeValue, type PlanIssue } from './plan-error';
 import { type PhaseConfig, type PlatformConfig, REST_OF_WORLD, type ServiceConfig } from './schema';
@@ -24,6 +25,7 @@ export function checkPlan(platformFile: string, platform: PlatformConfig, phases
   checkPhaseOrder(phases, report);
   for (const { file, config } of phases) checkPhase(file, config, platform, report);
   checkCidrs(platformFile, platform, phases, report);
+  checkGoals(platformFile, platform, phases, report);
   // Routing arithmetic needs every reference resolved; past this point errors would only cascade.
   if (issues.length > 0) return issues;
 
@@ -566,5 +568,109 @@ function checkRouting(platform: PlatformConfig, phases: readonly ParsedPhase[], 
         );
       }
     }
+  }
+}
+
+/** Time kept for publishing the measurements after the last probe, within a run's timeout. */
+const PUBLISH_SECONDS = 10;
+
+/**
+ * Goals a canary can measure: its region exists and is not the edge region, every market a phase
+ * serves has one, a run fits its interval, and each window holds enough probes for its goal to mean
+ * something (a p90 of fewer than 10 values is the maximum; 99.9 % of fewer than 1,000 probes is
+ * broken by one failure). Probes per window are counted for the phase with the fewest services
+ * serving the market, where one failure weighs most.
+ */
+function checkGoals(file: string, platform: PlatformConfig, phases: readonly ParsedPhase[], report: Report): void {
+  const goals = platform.goals;
+  const regions = Object.keys(AWS_REGION_COUNTRIES);
+  platform.markets.forEach((market, i) => {
+    const region = market.canaryRegion;
+    if (region === undefined) return;
+    if (!isKnownAwsRegion(region)) {
+      report(
+        file,
+        ['markets', i, 'canaryRegion'],
+        `unknown AWS region ${describeValue(region)}, ${expectedOneOf(region, regions)}`,
+      );
+    } else if (region === EDGE_REGION) {
+      report(
+        file,
+        ['markets', i, 'canaryRegion'],
+        `${describeValue(region)} holds only the CDN's edge resources (the residency pack refuses anything else there), expected another region near ${market.name}'s users, such as "us-east-2"`,
+      );
+    }
+  });
+
+  // The phases serving each declared market, with how many services each probes.
+  const servedBy = new Map<string, { phase: number; file: string; services: number }[]>();
+  for (const { file: phaseFile, config } of phases) {
+    for (const code of new Set(config.locations.flatMap((l) => l.markets))) {
+      if (code === REST_OF_WORLD) continue;
+      servedBy.set(code, [
+        ...(servedBy.get(code) ?? []),
+        { phase: config.phase, file: phaseFile, services: config.services.length },
+      ]);
+    }
+  }
+
+  const timeout = canaryTimeoutSeconds(goals.probeEveryMinutes);
+  for (const { file: phaseFile, config } of phases) {
+    const needed = config.services.length * (PROBE_TIMEOUT_MS / 1000) + PUBLISH_SECONDS;
+    if (needed > timeout) {
+      report(
+        phaseFile,
+        ['services'],
+        `a canary probes the ${config.services.length} services of this phase in turn, up to ${PROBE_TIMEOUT_MS / 1000} s each, and needs ${needed} s with publishing, but a run every ${goals.probeEveryMinutes} minute(s) may last ${timeout} s; expected goals.probeEveryMinutes of at least ${Math.ceil(needed / 60)} in platform.yaml, or fewer services in this phase`,
+      );
+    }
+  }
+
+  // One report per goal value: a default shared by several markets is reported once, naming them.
+  const scarce = new Map<
+    string,
+    { path: (string | number)[]; value: number; markets: string[]; probes: number; phase: number }
+  >();
+  platform.markets.forEach((market, i) => {
+    const serving = servedBy.get(market.code);
+    if (!serving) return;
+    if (market.canaryRegion === undefined) {
+      report(
+        file,
+        ['markets', i],
+        `market ${describeValue(market.code)} has no canaryRegion, but phase ${serving.map((s) => s.phase).join(' and ')} serve${serving.length === 1 ? 's' : ''} it, expected canaryRegion: the AWS region nearest ${market.name}'s users, where its goal canaries run`,
+      );
+    }
+    const fewest = serving.reduce((a, b) => (b.services < a.services ? b : a));
+    const availability = market.goals?.availabilityPercent ?? goals.defaults.availabilityPercent;
+    const probes = ((goals.availabilityWindowHours * 60) / goals.probeEveryMinutes) * fewest.services;
+    const oneFailure = 100 * (1 - 1 / probes);
+    if (availability > oneFailure) {
+      const own = market.goals?.availabilityPercent !== undefined;
+      const path = own ? ['markets', i, 'goals', 'availabilityPercent'] : ['goals', 'defaults', 'availabilityPercent'];
+      const key = path.join('.');
+      const entry = scarce.get(key) ?? { path, value: availability, markets: [], probes, phase: fewest.phase };
+      entry.markets.push(market.code);
+      if (probes < entry.probes) Object.assign(entry, { probes, phase: fewest.phase });
+      scarce.set(key, entry);
+    }
+  });
+  for (const { path, value, markets, probes, phase } of scarce.values()) {
+    const floor = Math.floor(10_000 * (1 - 1 / probes)) / 100;
+    report(
+      file,
+      path,
+      `${value} % cannot be told from a single failed probe for ${markets.join(', ')}: phase ${phase} probes a market ${probes} times per ${goals.availabilityWindowHours}-hour window, so one failure already reads ${floor} %; expected at most ${floor}, or more probes per window (a longer goals.availabilityWindowHours or a shorter goals.probeEveryMinutes)`,
+    );
+  }
+
+  const fewestServices = Math.min(...phases.map((p) => p.config.services.length));
+  const latencyProbes = Math.floor(goals.latencyWindowMinutes / goals.probeEveryMinutes) * fewestServices;
+  if (phases.length > 0 && latencyProbes < 10) {
+    report(
+      file,
+      ['goals', 'latencyWindowMinutes'],
+      `a ${goals.latencyWindowMinutes}-minute window holds ${latencyProbes} probe(s) of a market at one every ${goals.probeEveryMinutes} minute(s), and a 90th percentile of fewer than 10 is only the slowest; expected at least ${Math.ceil(10 / fewestServices) * goals.probeEveryMinutes} minutes`,
+    );
   }
 }

@@ -82,8 +82,8 @@ export class AlarmTopic extends Construct {
     this.action = new actions.SnsAction(this.topic);
   }
 
-  /** Sends the alarm's transitions to ALARM and back to OK to the topic. */
-  public notify(...alarms: cloudwatch.Alarm[]): void {
+  /** Sends the alarm's transitions to ALARM and back to OK to the topic (metric and composite alarms alike). */
+  public notify(...alarms: cloudwatch.AlarmBase[]): void {
     for (const alarm of alarms) {
       alarm.addAlarmAction(this.action);
       alarm.addOkAction(this.action);

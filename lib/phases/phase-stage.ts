@@ -13,6 +13,7 @@ import { LinkStack } from '../stacks/link-stack';
 import { ProviderSiteStack } from '../stacks/provider-site-stack';
 import { type RegionalService, ServiceStack } from '../stacks/service-stack';
 import { TransferStack } from '../stacks/transfer-stack';
+import { addWatchStacks } from './watch-composition';
 
 /** A replication into a site from an earlier phase's site (not from legacy). */
 type RegionTransfer = Replication & { readonly source: Exclude<DataSource, 'legacy'> };
@@ -258,6 +259,9 @@ export class PhaseStage extends Stage {
       const logStack = dataByLocation.get(phase.edge.logLocation);
       if (logStack) edge.addStackDependency(logStack, 'CloudFront writes its logs to a bucket of this stack.');
     }
+
+    // Goals: canaries near each market the phase serves, and its exit criteria (see addWatchStacks).
+    addWatchStacks(this, { plan, phase, environment, tags });
   }
 
   /** Replications into a site of this phase whose rows come from an earlier phase's AWS site. */

@@ -52,6 +52,12 @@ export interface GuardrailsStackProps extends StackProps {
   readonly allowedRegions: readonly string[];
   /** The edge region CloudFront needs: allowed, but not for data services. */
   readonly edgeRegion: string;
+  /**
+   * Regions the goal canaries measure from (each market's nearest): allowed, and those that are no
+   * plan location are, like the edge region, denied data services.
+   * @default - none
+   */
+  readonly probeRegions?: readonly string[];
   /** Organizational units or accounts the policy is attached to. */
   readonly targetIds: readonly string[];
 }
@@ -59,14 +65,18 @@ export interface GuardrailsStackProps extends StackProps {
 /**
  * For the organization's management account: a service control policy that denies every
  * request outside the plan's regions (global services exempt) and every data-service request
- * in the edge region. The residency pack proves the templates; this stops what is done by hand.
+ * in the edge region and in regions only goal canaries use. The residency pack proves the
+ * templates; this stops what is done by hand.
  */
 export class GuardrailsStack extends Stack {
   public readonly policy: organizations.CfnPolicy;
 
   constructor(scope: Construct, id: string, props: GuardrailsStackProps) {
     super(scope, id, { ...props, terminationProtection: true });
-    const regions = [...new Set([...props.allowedRegions, props.edgeRegion])].sort();
+    const probeOnly = [...new Set(props.probeRegions ?? [])]
+      .filter((r) => !props.allowedRegions.includes(r) && r !== props.edgeRegion)
+      .sort();
+    const regions = [...new Set([...props.allowedRegions, props.edgeRegion, ...probeOnly])].sort();
     const document = new iam.PolicyDocument({
       statements: [
         new iam.PolicyStatement({
@@ -87,6 +97,18 @@ export class GuardrailsStack extends Stack {
                 conditions: { StringEquals: { 'aws:RequestedRegion': props.edgeRegion } },
               }),
             ]),
+        // Canaries need Synthetics, Lambda, S3, KMS and CloudWatch there, none of which is a data service here.
+        ...(probeOnly.length
+          ? [
+              new iam.PolicyStatement({
+                sid: 'DenyDataServicesInProbeRegions',
+                effect: iam.Effect.DENY,
+                actions: [...DATA_SERVICE_ACTIONS],
+                resources: ['*'],
+                conditions: { StringEquals: { 'aws:RequestedRegion': probeOnly } },
+              }),
+            ]
+          : []),
       ],
     });
     this.policy = new organizations.CfnPolicy(this, 'RegionDeny', {

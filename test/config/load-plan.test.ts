@@ -294,7 +294,12 @@ describe('loadPlan', () => {
     [
       "the README's Vietnam recipe without deciding what the CDN does with Vietnam",
       [
-        add(PLATFORM, ['markets'], { code: 'VN', name: 'Vietnam', allowedLocations: ['ap-southeast-1', 'bj-legacy'] }),
+        add(PLATFORM, ['markets'], {
+          code: 'VN',
+          name: 'Vietnam',
+          allowedLocations: ['ap-southeast-1', 'bj-legacy'],
+          canaryRegion: 'ap-southeast-1',
+        }),
         add(P1, ['locations', 1, 'markets'], 'VN'),
       ],
       /^phases\/phase-1\.yaml:\d+: edge\.blockedMarkets: market "VN" does not allow "us-west-1", where edge\.logLocation keeps the CDN's logs of viewer IPs, and is not blocked; expected one of: add "us-west-1" to VN's allowedLocations, move edge\.logLocation .*, or list VN in edge\.blockedMarkets/,
@@ -324,6 +329,56 @@ describe('loadPlan', () => {
       [add(P1, ['edge', 'blockedMarkets'], '*')],
       /^phases\/phase-1\.yaml:\d+: edge\.blockedMarkets\[2\]: got "\*", expected a declared market code such as "CN" \(not "\*"/,
     ],
+    [
+      'an availability goal above 100 %',
+      [set(PLATFORM, ['goals', 'defaults', 'availabilityPercent'], 100.5)],
+      /^phases\/platform\.yaml:\d+: goals\.defaults\.availabilityPercent: got 100\.5, expected a percentage no greater than 100/,
+    ],
+    [
+      "a market's availability goal of 0 %",
+      [set(PLATFORM, ['markets', 1, 'goals', 'availabilityPercent'], 0)],
+      /^phases\/platform\.yaml:\d+: markets\[1\]\.goals\.availabilityPercent: got 0, expected a share of successful probes above 0/,
+    ],
+    [
+      'a latency goal slower than the probe timeout',
+      [set(PLATFORM, ['markets', 7, 'goals', 'latencyP90Ms'], 15_000)],
+      /^phases\/platform\.yaml:\d+: markets\[7\]\.goals\.latencyP90Ms: got 15000, expected at most 10000 ms: a probe still unanswered then counts as failed/,
+    ],
+    [
+      'an unknown goal field',
+      [set(PLATFORM, ['markets', 1, 'goals', 'latencyP99Ms'], 300)],
+      /^phases\/platform\.yaml:\d+: markets\[1\]\.goals: unknown field "latencyP99Ms"/,
+    ],
+    [
+      'a canary region that is not an AWS region code',
+      [set(PLATFORM, ['markets', 4, 'canaryRegion'], 'ap-southeast-55')],
+      /^phases\/platform\.yaml:\d+: markets\[4\]\.canaryRegion: unknown AWS region "ap-southeast-55", expected one of: .*\(did you mean "ap-southeast-5"\?\)/,
+    ],
+    [
+      'a canary in the edge region',
+      [set(PLATFORM, ['markets', 0, 'canaryRegion'], 'us-east-1')],
+      /^phases\/platform\.yaml:\d+: markets\[0\]\.canaryRegion: "us-east-1" holds only the CDN's edge resources .*expected another region near United States's users/,
+    ],
+    [
+      'a served market with no canary region',
+      [{ file: PLATFORM, edit: (doc: Doc) => doc.deleteIn(['markets', 8, 'canaryRegion']) }],
+      /^phases\/platform\.yaml:\d+: markets\[8\]: market "BR" has no canaryRegion, but phase 3 serves it, expected canaryRegion: the AWS region nearest Brazil's users/,
+    ],
+    [
+      'an availability goal one failed probe breaks (99.99 % of 1,440 probes a day)',
+      [set(PLATFORM, ['goals', 'defaults', 'availabilityPercent'], 99.99)],
+      /^phases\/platform\.yaml:\d+: goals\.defaults\.availabilityPercent: 99\.99 % cannot be told from a single failed probe for US, SG, HK, TW, MY, ID, PH, IN, BR: phase 1 probes a market 1440 times per 24-hour window, so one failure already reads 99\.93 %; expected at most 99\.93/,
+    ],
+    [
+      "a market's availability goal its window cannot resolve",
+      [set(PLATFORM, ['goals', 'availabilityWindowHours'], 1)],
+      /^phases\/platform\.yaml:\d+: goals\.defaults\.availabilityPercent: 99\.9 % cannot be told from a single failed probe for .*: phase 1 probes a market 60 times per 1-hour window, so one failure already reads 98\.33 %/,
+    ],
+    [
+      'a latency window too short for a 90th percentile',
+      [set(PLATFORM, ['goals', 'latencyWindowMinutes'], 5)],
+      /^phases\/platform\.yaml:\d+: goals\.latencyWindowMinutes: a 5-minute window holds 5 probe\(s\) of a market at one every 1 minute\(s\), .*expected at least 10 minutes/,
+    ],
   ])('fails if the plan has %s', (_name, mutations, expected) => {
     // WHEN
     const found = problems(...mutations);
@@ -334,7 +389,12 @@ describe('loadPlan', () => {
   test("the README's Vietnam recipe loads once the phase decides: VN blocked at the CDN", () => {
     // GIVEN Vietnam allowed only in Singapore and Beijing, served from Singapore in phase 1
     const found = problems(
-      add(PLATFORM, ['markets'], { code: 'VN', name: 'Vietnam', allowedLocations: ['ap-southeast-1', 'bj-legacy'] }),
+      add(PLATFORM, ['markets'], {
+        code: 'VN',
+        name: 'Vietnam',
+        allowedLocations: ['ap-southeast-1', 'bj-legacy'],
+        canaryRegion: 'ap-southeast-1',
+      }),
       add(P1, ['locations', 1, 'markets'], 'VN'),
       // WHEN phase 1 lists VN with the markets its CDN refuses
       add(P1, ['edge', 'blockedMarkets'], 'VN'),

@@ -38,6 +38,8 @@ describe('adding a region is a plan change, not a code change', () => {
       // Hong Kong's rows are in Singapore (phases 1 and 2): they move region to region.
       'Transfer-ap-southeast-1@ap-southeast-1',
       'Link-ap-east-1@ap-east-1',
+      // Hong Kong's goal canary runs in its own region, where phase 4's goals are too.
+      'Watch-ap-east-1@ap-east-1',
     ]);
     // Hong Kong's name now prefers phase 4's layer, which passes everything down to Singapore's
     // (phase 1) until the copy of Hong Kong's rows there is ready.

@@ -160,7 +160,14 @@ describe('the end of a migration', () => {
         .node.children.filter((c): c is Stack => c instanceof Stack)
         .map((c) => c.node.id);
     expect(ids(before)).toEqual(expect.arrayContaining(['Transfer-ap-southeast-1', 'Link-ap-south-1']));
-    expect(ids(after)).toEqual(['Data-ap-south-1', 'Service-ap-south-1', 'Site-br-sao-paulo', 'Health-us-east-1']);
+    expect(ids(after)).toEqual([
+      'Data-ap-south-1',
+      'Service-ap-south-1',
+      'Site-br-sao-paulo',
+      'Health-us-east-1',
+      'Watch-ap-south-1',
+      'Watch-sa-east-1',
+    ]);
     const exported = (s: typeof after) =>
       Object.values(
         (s.template(1, 'Data-ap-southeast-1').toJSON().Outputs ?? {}) as Record<string, { Export?: unknown }>,

@@ -109,6 +109,8 @@ describe('physical names', () => {
     'AWS::ElasticLoadBalancingV2::LoadBalancer': [name('Name', 'region')],
     'AWS::ElasticLoadBalancingV2::TargetGroup': [name('Name', 'region')],
     'AWS::CloudWatch::Alarm': [name('AlarmName', 'region')],
+    'AWS::CloudWatch::CompositeAlarm': [name('AlarmName', 'region')],
+    'AWS::Synthetics::Canary': [name('Name', 'region')],
     'AWS::WAFv2::WebACL': [{ read: (p) => p.Name && `${p.Scope}/${p.Name}`, scope: 'region' }],
     'AWS::EC2::LaunchTemplate': [name('LaunchTemplateName', 'region')],
     'AWS::Route53::RecordSet': [

@@ -25,13 +25,22 @@ const stackIds = (phase: number) =>
     .map((s) => s.node.id);
 
 describe('Phase 2: accounts, messaging and photo sync', () => {
-  test('has a data and a service stack in us-west-2 and ap-southeast-1, a health stack in us-east-1, and no edge', () => {
+  test('has a data and a service stack in us-west-2 and ap-southeast-1, a health stack in us-east-1, no edge, and its watch stacks', () => {
     expect(stackIds(2)).toEqual([
       'Data-us-west-2',
       'Service-us-west-2',
       'Data-ap-southeast-1',
       'Service-ap-southeast-1',
       'Health-us-east-1',
+      // Goal canaries near each market, and the exit criteria in us-west-2 (test/phases/goals.test.ts).
+      'Watch-us-west-2',
+      'Watch-us-east-2',
+      'Watch-ap-southeast-1',
+      'Watch-ap-east-1',
+      'Watch-ap-east-2',
+      'Watch-ap-southeast-5',
+      'Watch-ap-southeast-3',
+      'Watch-ap-south-1',
     ]);
   });
 
@@ -102,6 +111,8 @@ describe('Phase 3: in-country markets', () => {
       'Link-ap-south-1',
       'Site-br-sao-paulo',
       'Health-us-east-1',
+      'Watch-ap-south-1',
+      'Watch-sa-east-1',
     ]);
     expect((synth.stage(3).node.findChild('Transfer-ap-southeast-1') as Stack).region).toBe('ap-southeast-1');
     expect((synth.stage(3).node.findChild('Site-br-sao-paulo') as Stack).region).toBe('us-west-1');

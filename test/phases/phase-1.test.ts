@@ -19,7 +19,7 @@ const STACKS = [
 ];
 
 describe('Phase 1 composition', () => {
-  test('has a data and a service stack per region, and a health and an edge stack in us-east-1', () => {
+  test('has a data and a service stack per region, a health and an edge stack in us-east-1, and its watch stacks', () => {
     const stacks = synth.stage(1).node.children.filter((c): c is Stack => c instanceof Stack);
     expect(stacks.map((s) => [s.node.id, s.region, s.stackName])).toEqual([
       ['Data-us-west-1', 'us-west-1', 'migration-p1-commerce-data-us-west-1'],
@@ -28,6 +28,15 @@ describe('Phase 1 composition', () => {
       ['Service-ap-southeast-1', 'ap-southeast-1', 'migration-p1-commerce-service-ap-southeast-1'],
       ['Health-us-east-1', 'us-east-1', 'migration-p1-commerce-health-us-east-1'],
       ['Edge-us-east-1', 'us-east-1', 'migration-p1-commerce-edge-us-east-1'],
+      // Goal canaries near each market, and the exit criteria in us-west-1 (test/phases/goals.test.ts).
+      ['Watch-us-west-1', 'us-west-1', 'migration-p1-commerce-watch-us-west-1'],
+      ['Watch-us-east-2', 'us-east-2', 'migration-p1-commerce-watch-us-east-2'],
+      ['Watch-ap-southeast-1', 'ap-southeast-1', 'migration-p1-commerce-watch-ap-southeast-1'],
+      ['Watch-ap-east-1', 'ap-east-1', 'migration-p1-commerce-watch-ap-east-1'],
+      ['Watch-ap-east-2', 'ap-east-2', 'migration-p1-commerce-watch-ap-east-2'],
+      ['Watch-ap-southeast-5', 'ap-southeast-5', 'migration-p1-commerce-watch-ap-southeast-5'],
+      ['Watch-ap-southeast-3', 'ap-southeast-3', 'migration-p1-commerce-watch-ap-southeast-3'],
+      ['Watch-ap-south-1', 'ap-south-1', 'migration-p1-commerce-watch-ap-south-1'],
     ]);
   });
 

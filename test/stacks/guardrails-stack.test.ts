@@ -23,9 +23,23 @@ describe('GuardrailsStack', () => {
     expect(policy.Properties.Type).toBe('SERVICE_CONTROL_POLICY');
   });
 
-  test("denies every region the plan's locations do not name, global services exempt", () => {
-    const regions = [...new Set([...plan.platform.locations.map((l) => plan.regionOf(l.id)), 'us-east-1'])].sort();
-    expect(regions).toEqual(['ap-south-1', 'ap-southeast-1', 'us-east-1', 'us-west-1', 'us-west-2']);
+  test("denies every region the plan's locations and goal canaries do not name, global services exempt", () => {
+    const regions = [
+      ...new Set([...plan.platform.locations.map((l) => plan.regionOf(l.id)), 'us-east-1', ...plan.canaryRegions()]),
+    ].sort();
+    expect(regions).toEqual([
+      'ap-east-1',
+      'ap-east-2',
+      'ap-south-1',
+      'ap-southeast-1',
+      'ap-southeast-3',
+      'ap-southeast-5',
+      'sa-east-1',
+      'us-east-1',
+      'us-east-2',
+      'us-west-1',
+      'us-west-2',
+    ]);
     expect(statements[0]).toEqual({
       Sid: 'DenyOutsidePlanRegions',
       Effect: 'Deny',
@@ -42,6 +56,27 @@ describe('GuardrailsStack', () => {
       Action: [...DATA_SERVICE_ACTIONS],
       Resource: '*',
       Condition: { StringEquals: { 'aws:RequestedRegion': 'us-east-1' } },
+    });
+  });
+
+  test('denies data services in regions only goal canaries use, as at the edge', () => {
+    expect(statements[2]).toEqual({
+      Sid: 'DenyDataServicesInProbeRegions',
+      Effect: 'Deny',
+      Action: [...DATA_SERVICE_ACTIONS],
+      Resource: '*',
+      Condition: {
+        StringEquals: {
+          'aws:RequestedRegion': [
+            'ap-east-1',
+            'ap-east-2',
+            'ap-southeast-3',
+            'ap-southeast-5',
+            'sa-east-1',
+            'us-east-2',
+          ],
+        },
+      },
     });
   });
 
