@@ -65,7 +65,10 @@ import { Construct } from 'constructs';
 import { declareResidency } from '../../lib/compliance/residency/residency-declaration';
 import { buildMigrationApp } from '../../lib/migration-app';
 import type { DataStack } from '../../lib/stacks/data-stack';
-import { cdkJsonContext, defaultPlan } from '../support/harness';
+import { cdkJsonContext, defaultPlan, withoutCloudFormationValidator } from '../support/harness';
+
+// The subject is the residency pack; the CloudFormation validator has its own whole-app run.
+withoutCloudFormationValidator();
 
 const ACCOUNT = '111111111111';
 const plan = defaultPlan();

@@ -1,7 +1,10 @@
 import { Stack } from 'aws-cdk-lib';
 import { parseDocument } from 'yaml';
 import { loadPlan } from '../../lib/config/load-plan';
-import { defaultPlanSources, synthesize } from '../support/harness';
+import { defaultPlanSources, synthesize, withoutCloudFormationValidator } from '../support/harness';
+
+// The subject is what the plan builds; the CloudFormation validator has its own whole-app run.
+withoutCloudFormationValidator();
 
 describe('adding a region is a plan change, not a code change', () => {
   test("Hong Kong's own region as a phase 4 gets its data and service stacks, and routing waits for its copy", () => {

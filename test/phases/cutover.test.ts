@@ -5,19 +5,17 @@
  */
 import { Stack } from 'aws-cdk-lib';
 import type { Template } from 'aws-cdk-lib/assertions';
-import { defaultPlan, PHASE_3_READY, planWith, type Synthesized, synthesize } from '../support/harness';
+import {
+  defaultPlan,
+  PHASE_3_READY,
+  planWith,
+  type Synthesized,
+  synthesize,
+  withoutCloudFormationValidator,
+} from '../support/harness';
 
-// The subject here is template content: the built-in CloudFormation validator (which every other
-// synth of the suite runs, strictly) is off for these extra synths to keep the suite fast, and
-// back on for whatever file this worker runs next.
-const validation = process.env.CDK_VALIDATION;
-beforeAll(() => {
-  process.env.CDK_VALIDATION = 'false';
-});
-afterAll(() => {
-  if (validation === undefined) delete process.env.CDK_VALIDATION;
-  else process.env.CDK_VALIDATION = validation;
-});
+// The subject here is template content, not the CloudFormation validator.
+withoutCloudFormationValidator();
 
 const P3 = 'phases/phase-3.yaml';
 const STATEFUL = [

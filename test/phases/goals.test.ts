@@ -4,11 +4,14 @@ import type { MigrationPlan } from '../../lib/config/migration-plan';
 import { layerName } from '../../lib/constructs/market-routing';
 import { goalCanaryName } from '../../lib/naming';
 import type { WatchStack } from '../../lib/stacks/watch-stack';
-import { defaultPlan, logicalIds, planWith } from '../support/harness';
+import { defaultPlan, logicalIds, planWith, withoutCloudFormationValidator } from '../support/harness';
 import { type SynthesizedWatch, synthesizeWatch } from '../support/watch-harness';
 
 // biome-ignore lint/suspicious/noExplicitAny: template JSON
 type Json = any;
+
+// The watch stacks pass the CloudFormation validator in the whole-app run (later-phases-and-whole-app).
+withoutCloudFormationValidator();
 
 let plan: MigrationPlan;
 let watch: SynthesizedWatch;

@@ -152,3 +152,20 @@ export const PHASE_3_READY = {
       .replace('markets: [BR]', `markets: [BR]\n    data: ${ALL_READY}`),
 };
 const ALL_READY = '{ shop: ready, accounts: ready, messaging: ready, photos: ready }';
+
+/**
+ * For a test file whose subject is not the CloudFormation validator: turns the built-in validator
+ * off for this file's synths (cdk-nag and the residency pack still run) and back on for whatever
+ * file the worker runs next. The default plan's whole app is synthesized with the validator on,
+ * strictly, by `test/phases/later-phases-and-whole-app.test.ts` and by every `cdk synth`.
+ */
+export function withoutCloudFormationValidator(): void {
+  const validation = process.env.CDK_VALIDATION;
+  beforeAll(() => {
+    process.env.CDK_VALIDATION = 'false';
+  });
+  afterAll(() => {
+    if (validation === undefined) delete process.env.CDK_VALIDATION;
+    else process.env.CDK_VALIDATION = validation;
+  });
+}
