@@ -15,9 +15,23 @@ const id = (what: string) =>
     .string()
     .regex(/^[a-z][a-z0-9-]{0,30}[a-z0-9]$/, `a lower-case ${what} such as "us-west-1" (letters, digits, dashes)`);
 
+/** Region codes ICU names that are not ISO 3166-1 countries (groupings, reserved and private codes). */
+const NOT_COUNTRIES = new Set(['EU', 'EZ', 'UN', 'QO', 'ZZ', 'XA', 'XB', 'XK', 'AC', 'CP', 'DG', 'EA', 'IC', 'TA']);
+const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
+
+/**
+ * Whether a two-letter code is an ISO 3166-1 country, by the ICU data Node ships (which names
+ * every assigned code and echoes an unassigned one back): Route 53 geolocation and CloudFront
+ * geo restriction accept only those.
+ */
+export function isIsoCountry(code: string): boolean {
+  return /^[A-Z]{2}$/.test(code) && !NOT_COUNTRIES.has(code) && regionNames.of(code) !== code;
+}
+
 export const CountryCode = z
   .string()
-  .regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 country code in capitals, such as "SG"');
+  .regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 country code in capitals, such as "SG"')
+  .refine(isIsoCountry, 'an assigned ISO 3166-1 alpha-2 country code, such as "SG" (this one names no country)');
 
 /** Where a location's copy of a service's rows stands (see PhaseLocationSchema.data). */
 export const DATA_STATES = ['copying', 'ready', 'finished'] as const;

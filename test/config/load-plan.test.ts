@@ -218,6 +218,16 @@ describe('loadPlan', () => {
       /^phases\/platform\.yaml:\d+: services\[0\]\.memoryMiB: 8192 MiB does not fit cpu 512 on Fargate, expected 1024 to 4096/,
     ],
     [
+      'a market code that is two capitals but no country (would fail later in Route 53 and CloudFront)',
+      [set(PLATFORM, ['markets', 0, 'code'], 'XX')],
+      /^phases\/platform\.yaml:\d+: markets\[0\]\.code: got "(XX|EU)", expected an assigned ISO 3166-1 alpha-2 country code/,
+    ],
+    [
+      'a grouping that ICU names but that is no country',
+      [set(PLATFORM, ['markets', 0, 'code'], 'EU')],
+      /^phases\/platform\.yaml:\d+: markets\[0\]\.code: got "(XX|EU)", expected an assigned ISO 3166-1 alpha-2 country code/,
+    ],
+    [
       'an AWS location without a VPC',
       [{ file: P3, edit: (doc: Doc) => doc.deleteIn(['locations', 0, 'vpcCidr']) }],
       /^phases\/phase-3\.yaml:\d+: locations\[0\]\.vpcCidr: location "ap-south-1" has no vpcCidr, expected an IPv4 CIDR block for its VPC/,
