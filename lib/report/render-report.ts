@@ -69,12 +69,37 @@ export function renderReport(input: ReportInput): string {
     '',
     routingSection(assembly, plan),
     '',
+    plan ? goalsSection(plan) : '',
     staleSection(assembly),
   ];
   return `${sections
     .filter((s, i, all) => !(s === '' && all[i - 1] === ''))
     .join('\n')
     .trim()}\n`;
+}
+
+/**
+ * The exit criteria each phase is measured against: per market it serves, the goal canary's
+ * region and the plan's latency and availability goals, and where the phase's composite alarm is.
+ */
+export function goalsSection(plan: MigrationPlan): string {
+  const lines = ['## Goals (exit criteria)', ''];
+  for (const phase of plan.phases) {
+    const markets = plan.watchedMarkets(phase);
+    if (markets.length === 0) continue;
+    lines.push(
+      `### Phase ${phase.phase}: exit alarm in ${code(plan.goalsRegion(phase))}`,
+      '',
+      '| market | canary region | p90 latency at most | availability at least |',
+      '|---|---|---:|---:|',
+      ...markets.map(
+        (m) =>
+          `| ${m.market} (${m.name}) | ${code(m.canaryRegion)} | ${m.goals.latencyP90Ms} ms | ${m.goals.availabilityPercent} % |`,
+      ),
+      '',
+    );
+  }
+  return lines.join('\n');
 }
 
 function totalResources(assembly: Assembly): number {

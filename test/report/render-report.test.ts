@@ -3,7 +3,7 @@ import type { MigrationPlan } from '../../lib/config/migration-plan';
 import type { StackArtifact } from '../../lib/report/assembly';
 import { compareAssemblies } from '../../lib/report/compare';
 import { QUOTA_WARNING_SHARE, quotaUses } from '../../lib/report/quotas';
-import { glance, renderReport, reportSummary } from '../../lib/report/render-report';
+import { glance, goalsSection, renderReport, reportSummary } from '../../lib/report/render-report';
 import { blockedMarkets, residencySection, storeKinds } from '../../lib/report/residency-section';
 import { resourceSchemasFrom } from '../../lib/report/resource-schemas';
 import { defaultPlan } from '../support/harness';
@@ -27,6 +27,7 @@ describe('renderReport', () => {
       '## Deployment order',
       '## Data residency',
       '## Routing',
+      '## Goals (exit criteria)',
     ]);
     expect(markdown.match(/```mermaid\n/g)).toHaveLength(2);
     expect(markdown).not.toMatch(/undefined|NaN|\[object Object\]/);
@@ -70,6 +71,20 @@ describe('renderReport', () => {
     expect(renderReport({ assembly, assemblyDir: 'cdk.out', plan })).toMatch(
       /## Stale files in the folder\n\n.*\n\n- `assembly-Phase9\/`/,
     );
+  });
+});
+
+describe('goals', () => {
+  test("lists each phase's markets with the plan's own goals and canary regions", () => {
+    const section = goalsSection(plan);
+    for (const phase of plan.phases) {
+      expect(section).toContain(`### Phase ${phase.phase}: exit alarm in \`${plan.goalsRegion(phase)}\``);
+      for (const m of plan.watchedMarkets(phase)) {
+        expect(section).toContain(
+          `| ${m.market} (${m.name}) | \`${m.canaryRegion}\` | ${m.goals.latencyP90Ms} ms | ${m.goals.availabilityPercent} % |`,
+        );
+      }
+    }
   });
 });
 
