@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Fn, Validations } from 'aws-cdk-lib';
 import * as dms from 'aws-cdk-lib/aws-dms';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -169,8 +170,34 @@ export class MarketReplication extends Construct {
     const source = endpoint('Source', 'source', props.source, 'dms_reader', this.sourceCredentials);
     const target = endpoint('Target', 'target', props.target, 'dms_writer', this.targetCredentials);
 
-    this.replication = new dms.CfnReplicationConfig(this, 'Replication', {
-      replicationConfigIdentifier: props.identifier,
+    const tableMappings = marketScopedTableMappings({
+      schema: props.schema,
+      tables: props.tables,
+      marketColumn: props.marketColumn,
+      markets: props.markets,
+      declaredMarkets: props.declaredMarkets,
+    });
+    const replicationSettings = {
+      Logging: { EnableLogging: true },
+      ValidationSettings: { EnableValidation: true },
+      // The target's tables are the service's own (its schema migrations create them): a full load
+      // never drops or truncates them, so a reload cannot erase rows users wrote at the new site.
+      FullLoadSettings: { TargetTablePrepMode: 'DO_NOTHING' },
+    };
+    // DMS refuses to modify a replication once it has been started, even stopped
+    // (https://docs.aws.amazon.com/dms/latest/APIReference/API_ModifyReplicationConfig.html): a
+    // change of tables, markets or settings is a new replication, named and identified by a digest
+    // of them, which CloudFormation creates before deleting the old one (see the runbook).
+    const version = createHash('sha256')
+      .update(JSON.stringify({ tableMappings, replicationSettings }))
+      .digest('hex')
+      .slice(0, 6);
+    const identifier = `${props.identifier}-${version}`;
+    if (identifier.length > 63) {
+      throw new Error(`replication identifier ${identifier} is ${identifier.length} characters, expected at most 63`);
+    }
+    this.replication = new dms.CfnReplicationConfig(this, `Replication-${version}`, {
+      replicationConfigIdentifier: identifier,
       replicationType: 'full-load-and-cdc',
       sourceEndpointArn: source.ref,
       targetEndpointArn: target.ref,
@@ -182,17 +209,8 @@ export class MarketReplication extends Construct {
         replicationSubnetGroupId: subnets.ref,
         vpcSecurityGroupIds: [group.securityGroupId],
       },
-      tableMappings: marketScopedTableMappings({
-        schema: props.schema,
-        tables: props.tables,
-        marketColumn: props.marketColumn,
-        markets: props.markets,
-        declaredMarkets: props.declaredMarkets,
-      }),
-      replicationSettings: {
-        Logging: { EnableLogging: true },
-        ValidationSettings: { EnableValidation: true },
-      },
+      tableMappings,
+      replicationSettings,
       // Imported from the Account stage: deployed before it, this stack fails naming the DMS roles.
       tags: [{ key: 'migration:requires', value: Fn.importValue(DMS_ROLES_EXPORT) }],
     });

@@ -30,7 +30,7 @@ export class MigrationAlarms extends Construct {
 
   /**
    * A VPN connection whose tunnels are all down. `TunnelState` is 1 while a BGP tunnel is
-   * established and 0 otherwise, averaged over both tunnels per connection
+   * established and 0 otherwise; per connection, a value between 0 and 1 means some tunnel is down
    * (https://docs.aws.amazon.com/vpn/latest/s2svpn/monitoring-cloudwatch-vpn.html).
    */
   public watchVpn(peer: string, connection: ec2.CfnVPNConnection): void {
@@ -43,8 +43,9 @@ export class MigrationAlarms extends Construct {
     });
     this.add(
       state.createAlarm(this, `Vpn-${peer}`, {
-        threshold: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+        // 0.5 is one tunnel of two down (AWS maintenance does that routinely); 0 is both.
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_OR_EQUAL_TO_THRESHOLD,
         evaluationPeriods: 2,
         // No data: the connection reports nothing, so nothing crosses it either.
         treatMissingData: cloudwatch.TreatMissingData.BREACHING,

@@ -69,7 +69,12 @@ export class ProviderServices extends Construct {
         memoryLimitMiB: config.memoryMiB,
         portMappings: [{ containerPort: config.containerPort, hostPort: providerHostPort(index) }],
         // Logs stay on the provider's host, in the country: never shipped to the home region.
-        logging: new ecs.GenericLogDriver({ logDriver: 'local', options: { 'max-size': '100m', 'max-file': '10' } }),
+        // `json-file` (rotated): CloudFormation does not accept Docker's `local` driver
+        // (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-logconfiguration.html).
+        logging: new ecs.GenericLogDriver({
+          logDriver: 'json-file',
+          options: { 'max-size': '100m', 'max-file': '10' },
+        }),
       });
       services.set(
         config.name,
@@ -77,8 +82,9 @@ export class ProviderServices extends Construct {
           cluster: this.cluster,
           taskDefinition: task,
           desiredCount: props.desiredCount,
+          // One fixed host port per service: a host cannot run a second copy during a deploy.
           minHealthyPercent: 50,
-          maxHealthyPercent: 200,
+          maxHealthyPercent: 100,
         }),
       );
       // ECS Anywhere has no deployment circuit breaker (aws-ecs README, "ExternalService").

@@ -103,6 +103,10 @@ export class RelationalStore extends Construct {
         'rds.force_ssl': '1',
         log_connections: '1',
         log_disconnections: '1',
+        // Change capture out of this cluster (India's rows to Mumbai) needs logical replication
+        // (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraPostgreSQL.Replication.Logical.Configure.html);
+        // a static parameter: an existing cluster takes it at its next reboot.
+        'rds.logical_replication': '1',
       },
       removalPolicy: RemovalPolicy.SNAPSHOT,
     });

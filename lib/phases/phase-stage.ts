@@ -172,7 +172,6 @@ export class PhaseStage extends Stage {
           tags: tags(location.id),
           data: target,
           peerings: transfer.peerings,
-          services: [...new Set(fromRegion.map((t) => t.service))],
         });
         declareResidency(link, {
           markets: NO_PERSONAL_DATA,

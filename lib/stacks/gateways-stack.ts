@@ -29,6 +29,10 @@ export class GatewaysStack extends Stack {
         type: 'ipsec.1',
         ipAddress: peer.address,
         bgpAsn: peer.bgpAsn,
+        // A device name of its own: the phases' earlier gateways for the same address and ASN may
+        // still exist, and EC2 creates a second identical gateway only with a distinct device name
+        // (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateCustomerGateway.html).
+        deviceName: `migration-shared-${peer.id}`,
         tags: [{ key: 'Name', value: peer.name }],
       });
       new CfnOutput(this, `CustomerGatewayId-${peer.id}`, {

@@ -12,8 +12,6 @@ export interface LinkStackProps extends StackProps {
   readonly data: DataStack;
   /** Each peering a transfer stack made to this VPC, with the range on its other side. */
   readonly peerings: readonly TransferPeering[];
-  /** Services whose databases the replications write. */
-  readonly services: readonly string[];
 }
 
 /**
@@ -26,7 +24,7 @@ export class LinkStack extends Stack {
   constructor(scope: Construct, id: string, props: LinkStackProps) {
     super(scope, id, { ...props, crossRegionReferences: true });
     const vpc = props.data.network.vpc;
-    for (const { phase, cidr, peering } of props.peerings) {
+    for (const { phase, cidr, peering, services } of props.peerings) {
       const p = `P${phase}`;
       vpc.isolatedSubnets.forEach((subnet, i) => {
         new ec2.CfnRoute(this, `${p}PeeringRoute${i}`, {
@@ -35,7 +33,8 @@ export class LinkStack extends Stack {
           vpcPeeringConnectionId: peering.ref,
         });
       });
-      for (const service of props.services) {
+      // Each database is opened only to the source VPC that writes it.
+      for (const service of services) {
         const cluster = props.data.databases.get(service);
         if (!cluster) continue;
         new ec2.CfnSecurityGroupIngress(this, `${p}Peering${constructId(service)}Ingress`, {

@@ -25,6 +25,8 @@ export interface TransferPeering {
   readonly phase: number;
   /** The source VPC's range. */
   readonly cidr: string;
+  /** The services whose databases replication out of that VPC writes. */
+  readonly services: readonly string[];
   readonly peering: ec2.CfnVPCPeeringConnection;
 }
 
@@ -121,7 +123,12 @@ export class TransferStack extends RegionalStack {
           identifier: serviceResourceIdentifier(this.stackName, config.name),
         });
       }
-      return { phase: source.phase, cidr: source.cidr, peering };
+      return {
+        phase: source.phase,
+        cidr: source.cidr,
+        services: source.services.map((s) => s.config.name),
+        peering,
+      };
     });
   }
 }

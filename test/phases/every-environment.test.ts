@@ -95,6 +95,8 @@ describe('physical names', () => {
     'AWS::RDS::DBSubnetGroup': [name('DBSubnetGroupName', 'region')],
     'AWS::RDS::DBClusterParameterGroup': [name('DBClusterParameterGroupName', 'region')],
     'AWS::DMS::ReplicationConfig': [name('ReplicationConfigIdentifier', 'region')],
+    // A customer gateway's device name tells two gateways of one address and ASN apart in a region.
+    'AWS::EC2::CustomerGateway': [name('DeviceName', 'region')],
     'AWS::DMS::ReplicationInstance': [name('ReplicationInstanceIdentifier', 'region')],
     'AWS::DMS::ReplicationSubnetGroup': [name('ReplicationSubnetGroupIdentifier', 'region')],
     'AWS::DMS::Endpoint': [name('EndpointIdentifier', 'region')],

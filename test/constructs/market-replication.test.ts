@@ -1,0 +1,67 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { MarketReplication, type ReplicatedDatabase } from '../../lib/constructs/market-replication';
+
+const end = (serverName: string): ReplicatedDatabase => ({
+  engine: 'postgres',
+  serverName,
+  port: 5432,
+  databaseName: 'shop',
+  reach: [ec2.Peer.ipv4('10.0.0.0/16')],
+  description: serverName,
+});
+
+/** The replication config of a replication of `markets`' rows of `tables`, as synthesized. */
+function replicationOf(markets: string[], tables = ['orders']): { logicalId: string; identifier: string } {
+  const stack = new Stack(new App(), 'Test', { env: { account: '111111111111', region: 'ap-southeast-1' } });
+  new MarketReplication(stack, 'Replication', {
+    vpc: new ec2.Vpc(stack, 'Vpc', { natGateways: 0 }),
+    subnetIds: ['subnet-1', 'subnet-2'],
+    encryptionKey: new kms.Key(stack, 'Key'),
+    source: end('db.legacy.example.com'),
+    target: end('db.target.example.com'),
+    schema: 'shop',
+    tables,
+    marketColumn: 'market_code',
+    markets,
+    declaredMarkets: ['SG', 'IN', 'CN'],
+    identifier: 'migration-p1-commerce-data-ap-southeast-1-shop',
+  });
+  const [logicalId, config] = Object.entries(Template.fromStack(stack).findResources('AWS::DMS::ReplicationConfig'))[0];
+  return { logicalId, identifier: config.Properties.ReplicationConfigIdentifier };
+}
+
+describe('MarketReplication', () => {
+  test('a change of markets or tables is a new replication (DMS refuses to modify one once started)', () => {
+    const before = replicationOf(['SG', 'IN']);
+    // THEN the same inputs give the same replication, and any change a new logical ID and identifier
+    expect(replicationOf(['SG', 'IN'])).toEqual(before);
+    for (const changed of [replicationOf(['SG']), replicationOf(['SG', 'IN'], ['orders', 'carts'])]) {
+      expect(changed.logicalId).not.toBe(before.logicalId);
+      expect(changed.identifier).not.toBe(before.identifier);
+      expect(changed.identifier).toMatch(/^migration-p1-commerce-data-ap-southeast-1-shop-[0-9a-f]{6}$/);
+    }
+  });
+
+  test('a full load never drops or truncates the target tables', () => {
+    const stack = new Stack(new App(), 'Test', { env: { account: '111111111111', region: 'ap-southeast-1' } });
+    new MarketReplication(stack, 'Replication', {
+      vpc: new ec2.Vpc(stack, 'Vpc', { natGateways: 0 }),
+      subnetIds: ['subnet-1', 'subnet-2'],
+      encryptionKey: new kms.Key(stack, 'Key'),
+      source: end('db.legacy.example.com'),
+      target: end('db.target.example.com'),
+      schema: 'shop',
+      tables: ['orders'],
+      marketColumn: 'market_code',
+      markets: ['SG'],
+      declaredMarkets: ['SG', 'CN'],
+      identifier: 'migration-test-shop',
+    });
+    Template.fromStack(stack).hasResourceProperties('AWS::DMS::ReplicationConfig', {
+      ReplicationSettings: { FullLoadSettings: { TargetTablePrepMode: 'DO_NOTHING' } },
+    });
+  });
+});
