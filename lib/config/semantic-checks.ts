@@ -112,6 +112,30 @@ function checkData(platform: PlatformConfig, phases: readonly ParsedPhase[], rep
         }
       }
     });
+    // A transfer stack is one per source location in a phase (`Transfer-<source>`), feeding one site.
+    const fedBy = new Map<string, string>();
+    const reported = new Set<string>();
+    phase.locations.forEach((site, i) => {
+      for (const service of phase.services) {
+        for (const { source } of plan.replications(phase.phase, site.location, service)) {
+          if (source === 'legacy') continue;
+          const other = fedBy.get(source.locationId);
+          if (
+            other !== undefined &&
+            other !== site.location &&
+            !reported.has(`${site.location}|${source.locationId}`)
+          ) {
+            reported.add(`${site.location}|${source.locationId}`);
+            report(
+              file,
+              ['locations', i, 'markets'],
+              `${describeValue(site.location)} and ${describeValue(other)} would both take rows from ${describeValue(source.locationId)} in this phase, and one phase moves rows out of a location into one site only; expected the markets that come from ${describeValue(source.locationId)} served by one location of this phase (or by a phase of their own)`,
+            );
+          }
+          fedBy.set(source.locationId, site.location);
+        }
+      }
+    });
   }
 }
 

@@ -12,7 +12,7 @@ import { HealthStack } from '../stacks/health-stack';
 import { LinkStack } from '../stacks/link-stack';
 import { ProviderSiteStack } from '../stacks/provider-site-stack';
 import { type RegionalService, ServiceStack } from '../stacks/service-stack';
-import { TransferStack } from '../stacks/transfer-stack';
+import { type TransferPeering, TransferStack } from '../stacks/transfer-stack';
 import { addWatchStacks } from './watch-composition';
 
 /** A replication into a site from an earlier phase's site (not from legacy). */
@@ -28,8 +28,10 @@ export interface PhaseStageProps extends StageProps {
 
 /**
  * One migration phase: which stacks exist and where, read from the plan. Per AWS location a
- * data stack and a service stack; per local-provider site a routing stack in its home region;
- * and, when the phase has a CDN, the edge stack in us-east-1. No resource logic here.
+ * data stack and a service stack, and, where its rows come from an earlier phase's region, a
+ * transfer stack there and a link stack beside it; per local-provider site a site stack in its
+ * home region; the health stack and, when the phase has a CDN, the edge stack in us-east-1; the
+ * watch stacks of its goals. No resource logic here.
  */
 export class PhaseStage extends Stage {
   public readonly config: PhaseConfig;
@@ -138,6 +140,7 @@ export class PhaseStage extends Stage {
         const region = plan.regionOf(t.source.locationId);
         bySourceRegion.set(region, [...(bySourceRegion.get(region) ?? []), t]);
       }
+      const peerings: TransferPeering[] = [];
       for (const [region, fromRegion] of bySourceRegion) {
         const sourceLocation = fromRegion[0].source.locationId;
         const sources = [...new Set(fromRegion.map((t) => t.source.phase))].map((sourcePhase) => {
@@ -165,13 +168,17 @@ export class PhaseStage extends Stage {
         });
         // DMS runs here and sees every row it copies.
         declareResidency(transfer, { markets: moved, location: sourceLocation });
+        peerings.push(...transfer.peerings);
+      }
+      // One link per receiving site, whatever the number of source regions.
+      if (peerings.length > 0) {
         const link = new LinkStack(this, stackId('link', location.id), {
           env: { account, region: location.region },
           stackName: name('link', location.id),
-          description: `Phase ${phase.phase} (${phase.name}): routes and database access for the replication from ${region}.`,
+          description: `Phase ${phase.phase} (${phase.name}): routes and database access for the replication from ${[...bySourceRegion.keys()].join(', ')}.`,
           tags: tags(location.id),
           data: target,
-          peerings: transfer.peerings,
+          peerings,
         });
         declareResidency(link, {
           markets: NO_PERSONAL_DATA,

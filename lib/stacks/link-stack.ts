@@ -24,8 +24,9 @@ export class LinkStack extends Stack {
   constructor(scope: Construct, id: string, props: LinkStackProps) {
     super(scope, id, { ...props, crossRegionReferences: true });
     const vpc = props.data.network.vpc;
-    for (const { phase, cidr, peering, services } of props.peerings) {
-      const p = `P${phase}`;
+    for (const { phase, location, cidr, peering, services } of props.peerings) {
+      // One peering per source site: its phase and location name its routes and rules.
+      const p = `P${phase}-${location}`;
       vpc.isolatedSubnets.forEach((subnet, i) => {
         new ec2.CfnRoute(this, `${p}PeeringRoute${i}`, {
           routeTableId: subnet.routeTable.routeTableId,

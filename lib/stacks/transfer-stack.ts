@@ -23,6 +23,8 @@ export interface TransferSource {
 /** A peering from a source phase's VPC to the target VPC. */
 export interface TransferPeering {
   readonly phase: number;
+  /** The source site's plan location. */
+  readonly location: string;
   /** The source VPC's range. */
   readonly cidr: string;
   /** The services whose databases replication out of that VPC writes. */
@@ -125,6 +127,7 @@ export class TransferStack extends RegionalStack {
       }
       return {
         phase: source.phase,
+        location: source.location,
         cidr: source.cidr,
         services: source.services.map((s) => s.config.name),
         peering,

@@ -242,6 +242,21 @@ describe('loadPlan', () => {
       /^phases\/phase-3\.yaml:\d+: locations\[1\]\.markets: BR's shop rows reach "br-sao-paulo" through its home region us-west-1, where replication runs, and BR does not allow it/,
     ],
     [
+      'two sites of one phase taking rows from the same earlier location',
+      [
+        {
+          file: P3,
+          raw: true,
+          edit: (t: string) =>
+            t.replace(
+              'markets: [IN]',
+              'markets: [IN]\n  - location: us-west-1\n    vpcCidr: 10.70.0.0/16\n    markets: [SG]',
+            ),
+        },
+      ],
+      /^phases\/phase-3\.yaml:\d+: locations\[\d\]\.markets: "(ap-south-1|us-west-1)" and "(ap-south-1|us-west-1)" would both take rows from "ap-southeast-1" in this phase/,
+    ],
+    [
       "a provider's network that overlaps a phase's VPC",
       [set(PLATFORM, ['locations', 4, 'networks', 0], '10.50.0.0/16')],
       /^phases\/platform\.yaml:\d+: locations\[4\]\.networks\[0\]: 10\.50\.0\.0\/16 overlaps|^phases\/phase-3\.yaml:\d+: locations\[0\]\.vpcCidr: 10\.50\.0\.0\/16 overlaps 10\.50\.0\.0\/16 of the network of br-sao-paulo/,
