@@ -1286,6 +1286,19 @@ const CASES: [string, Build, string[]][] = [
     ['DmsTableMappingScoped'],
   ],
   [
+    'a replication into an endpoint named by its ARN (what it writes, and where, cannot be read)',
+    (s) =>
+      new dms.CfnReplicationConfig(s.in('Phase3/Transfer-ap-southeast-1'), 'ByArn', {
+        replicationConfigIdentifier: 'corpus-byarn',
+        replicationType: 'full-load-and-cdc',
+        sourceEndpointArn: `arn:aws:dms:ap-southeast-1:${ACCOUNT}:endpoint:source`,
+        targetEndpointArn: `arn:aws:dms:ap-southeast-1:${ACCOUNT}:endpoint:elsewhere`,
+        computeConfig: { maxCapacityUnits: 4 },
+        tableMappings: { rules: [selection('1', 'shop', 'orders', 'include', ['IN'])] },
+      }),
+    ['DmsTableMappingScoped'],
+  ],
+  [
     "India's rows only, from Singapore into Mumbai's shop database (control)",
     (s) =>
       replicationInto(
@@ -1385,13 +1398,14 @@ function fn(scope: Construct, id: string, environment: Record<string, string>): 
   });
 }
 
-/** A DMS Serverless replication with the given selection rules. */
+/** A DMS Serverless replication with the given selection rules, into an Aurora host in Singapore. */
 function replication(scope: Construct, id: string, rules: object[]): void {
+  const target = dmsTarget(scope, `${id}Target`, `${id.toLowerCase()}.cluster-abc.ap-southeast-1.rds.amazonaws.com`);
   new dms.CfnReplicationConfig(scope, id, {
     replicationConfigIdentifier: `corpus-${id.toLowerCase()}`,
     replicationType: 'full-load-and-cdc',
     sourceEndpointArn: `arn:aws:dms:ap-southeast-1:${ACCOUNT}:endpoint:legacy`,
-    targetEndpointArn: `arn:aws:dms:ap-southeast-1:${ACCOUNT}:endpoint:aurora`,
+    targetEndpointArn: target.ref,
     computeConfig: { maxCapacityUnits: 4 },
     tableMappings: { rules },
   });

@@ -33,18 +33,24 @@ function filteredMarkets(policy: ResidencyPolicy, rule: unknown, column: string)
 }
 
 /**
- * Where the replication's target endpoint (a resource of the same stack) writes, when the pack can
- * place it: a region or a provider's site. An unplaceable target is DmsTarget's finding, not this one.
+ * Where the replication's target endpoint writes: a region or a provider's site, for an endpoint
+ * of this stack (its `Ref`). An endpoint named any other way (an ARN, an import) cannot be read,
+ * so where its rows land is unprovable; an endpoint of this stack whose host cannot be placed is
+ * DmsTarget's finding, not this one.
  */
 function targetPlaces(policy: ResidencyPolicy, node: CfnResource): Whereabouts[] {
   const arn = deployedProperties(node).TargetEndpointArn;
   const id = dig(arn, 'Ref');
-  if (typeof id !== 'string') return [];
   const stack = Stack.of(node);
-  const endpoint = stack.node
-    .findAll()
-    .find((c): c is CfnResource => CfnResource.isCfnResource(c) && stack.resolve(c.logicalId) === id);
-  if (endpoint?.cfnResourceType !== 'AWS::DMS::Endpoint') return [];
+  const endpoint =
+    typeof id === 'string'
+      ? stack.node
+          .findAll()
+          .find((c): c is CfnResource => CfnResource.isCfnResource(c) && stack.resolve(c.logicalId) === id)
+      : undefined;
+  if (endpoint?.cfnResourceType !== 'AWS::DMS::Endpoint') {
+    return [{ kind: 'unprovable', why: 'target-endpoint-not-of-this-stack' }];
+  }
   const server = deployedProperties(endpoint).ServerName;
   const site = policy.providerDatabaseSite(server);
   if (site) return [{ kind: 'site', location: site }];
