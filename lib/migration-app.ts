@@ -24,11 +24,7 @@ export interface MigrationAppOptions {
  */
 export function buildMigrationApp(app: App, plan: MigrationPlan, options: MigrationAppOptions): PhaseStage[] {
   const environment = plan.environment(options.environment);
-  Validations.of(app).addPlugins(
-    new AwsSolutionsChecks(app),
-    new PCIDSS321Checks(app),
-    new DataResidencyChecks(app, { plan }),
-  );
+  addChecks(app, plan);
   // Created first, so `cdk ls` lists it first.
   addAccountStage(app, plan, environment.account);
 
@@ -55,6 +51,15 @@ export function buildMigrationApp(app: App, plan: MigrationPlan, options: Migrat
     });
   }
   return stages;
+}
+
+/** Every compliance pack this app runs on synth; tests that build part of the app register the same. */
+export function addChecks(app: App, plan: MigrationPlan): void {
+  Validations.of(app).addPlugins(
+    new AwsSolutionsChecks(app),
+    new PCIDSS321Checks(app),
+    new DataResidencyChecks(app, { plan }),
+  );
 }
 
 /**

@@ -3,24 +3,30 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
+import type * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import { AlarmTopic } from './alarm-topic';
 
 /** Props for {@link MigrationAlarms}. */
 export interface MigrationAlarmsProps {
-  /** Encrypts the topic; its policy must let CloudWatch use it (see RegionalKey's `usedBy`). */
-  readonly encryptionKey: IKey;
+  /**
+   * Encrypts the topic; its policy must let CloudWatch use it (see RegionalKey's `usedBy`).
+   * @default - a key of the topic's own (see AlarmTopic)
+   */
+  readonly encryptionKey?: IKey;
   /** Subscribed to the topic. @default - no subscription */
   readonly email?: string;
 }
 
 /**
- * Alarms on what carries a migration in one stack: each VPN connection's tunnels and each service
- * run on a provider's hosts, notifying one topic and shown on one dashboard.
+ * Alarms on what carries a migration in one stack: each VPN connection's tunnels, each service
+ * run on a provider's hosts, each Route 53 health check that moves users (in us-east-1, where its
+ * metrics are), notifying one topic and shown on one dashboard.
  */
 export class MigrationAlarms extends Construct {
   public readonly topic: AlarmTopic;
   public readonly dashboard: cloudwatch.Dashboard;
+  private healthChecks = 0;
 
   constructor(scope: Construct, id: string, props: MigrationAlarmsProps) {
     super(scope, id);
@@ -78,6 +84,33 @@ export class MigrationAlarms extends Construct {
         alarmDescription: `${name} at the provider's site ran fewer than ${desired} tasks for 5 minutes.`,
       }),
       `${name} running tasks`,
+    );
+  }
+
+  /**
+   * A Route 53 health check failing for 3 minutes. Its metric exists only in us-east-1
+   * (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/monitoring-health-checks.html): 1
+   * healthy, 0 unhealthy; the minimum over a minute catches any checker region's failure.
+   */
+  public watchHealthCheck(target: string, check: route53.HealthCheck): void {
+    const status = new cloudwatch.Metric({
+      namespace: 'AWS/Route53',
+      metricName: 'HealthCheckStatus',
+      dimensionsMap: { HealthCheckId: check.healthCheckId },
+      statistic: cloudwatch.Stats.MINIMUM,
+      period: Duration.minutes(1),
+    });
+    this.add(
+      status.createAlarm(this, `HealthCheck${this.healthChecks++}`, {
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+        evaluationPeriods: 3,
+        datapointsToAlarm: 3,
+        // No data means Route 53 is not checking: as bad as unhealthy for a record that relies on it.
+        treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+        alarmDescription: `${target}: unhealthy for 3 minutes, so Route 53 sends no one there until it recovers.`,
+      }),
+      target,
     );
   }
 

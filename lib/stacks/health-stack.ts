@@ -1,8 +1,7 @@
-import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { Stack, type StackProps } from 'aws-cdk-lib';
 import type * as route53 from 'aws-cdk-lib/aws-route53';
 import type { Construct } from 'constructs';
-import { AlarmTopic } from '../constructs/alarm-topic';
+import { MigrationAlarms } from '../constructs/migration-alarms';
 
 /** A health check that decides where users go, and what it checks. */
 export interface WatchedHealthCheck {
@@ -29,33 +28,7 @@ export interface HealthStackProps extends StackProps {
 export class HealthStack extends Stack {
   constructor(scope: Construct, id: string, props: HealthStackProps) {
     super(scope, id, { ...props, crossRegionReferences: true });
-    const topic = new AlarmTopic(this, 'AlarmTopic', { email: props.alarmEmail });
-    const dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
-      dashboardName: `${this.stackName}-health`,
-      defaultInterval: Duration.hours(6),
-    });
-    const alarms = props.healthChecks.map(({ target, check }, i) => {
-      // 1 healthy, 0 unhealthy; the minimum over a minute catches any checker region's failure.
-      const status = new cloudwatch.Metric({
-        namespace: 'AWS/Route53',
-        metricName: 'HealthCheckStatus',
-        dimensionsMap: { HealthCheckId: check.healthCheckId },
-        statistic: cloudwatch.Stats.MINIMUM,
-        period: Duration.minutes(1),
-        label: target,
-      });
-      const alarm = status.createAlarm(this, `HealthCheck${i}`, {
-        threshold: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
-        evaluationPeriods: 3,
-        datapointsToAlarm: 3,
-        // No data means Route 53 is not checking: as bad as unhealthy for a record that relies on it.
-        treatMissingData: cloudwatch.TreatMissingData.BREACHING,
-        alarmDescription: `${target}: unhealthy for 3 minutes, so Route 53 sends no one there until it recovers.`,
-      });
-      topic.notify(alarm);
-      return alarm;
-    });
-    dashboard.addWidgets(new cloudwatch.AlarmStatusWidget({ title: 'Route 53 health checks', alarms, width: 24 }));
+    const alarms = new MigrationAlarms(this, 'Alarms', { email: props.alarmEmail });
+    for (const { target, check } of props.healthChecks) alarms.watchHealthCheck(target, check);
   }
 }

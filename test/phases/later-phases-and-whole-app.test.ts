@@ -262,7 +262,7 @@ describe('Phase 3: in-country markets', () => {
       );
       const health = synth.template(phase, 'Health-us-east-1');
       const watched = Object.values(health.findResources('AWS::CloudWatch::Alarm')).map((alarm) => {
-        const dimension = JSON.stringify(alarm.Properties.Metrics);
+        const dimension = JSON.stringify(alarm.Properties.Dimensions);
         return checks.find((c) => dimension.includes(`"StackName":"${c.stack}"`) && dimension.includes(`Ref${c.id}`));
       });
       expect(watched.every(Boolean)).toBe(true);

@@ -3,12 +3,11 @@
  * the app (cdk-nag, the residency pack, the CloudFormation validator in strict mode): a finding
  * throws. A fraction of a whole-app synth, for the goal tests; the whole app is covered elsewhere.
  */
-import { App, Stage, Validations } from 'aws-cdk-lib';
+import { App, Stage } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
-import { AwsSolutionsChecks, PCIDSS321Checks } from 'cdk-nag';
-import { DataResidencyChecks } from '../../lib/compliance/residency/data-residency-checks';
 import type { MigrationPlan } from '../../lib/config/migration-plan';
+import { addChecks } from '../../lib/migration-app';
 import { addWatchStacks } from '../../lib/phases/watch-composition';
 import type { WatchStack } from '../../lib/stacks/watch-stack';
 import { cdkJsonContext } from './harness';
@@ -22,11 +21,7 @@ export interface SynthesizedWatch {
 
 export function synthesizeWatch(plan: MigrationPlan, environment = plan.platform.defaultEnvironment): SynthesizedWatch {
   const app = new App({ context: cdkJsonContext() });
-  Validations.of(app).addPlugins(
-    new AwsSolutionsChecks(app),
-    new PCIDSS321Checks(app),
-    new DataResidencyChecks(app, { plan }),
-  );
+  addChecks(app, plan);
   const env = plan.environment(environment);
   const byPhase = new Map<number, { stage: Stage; stacks: WatchStack[] }>();
   for (const phase of plan.phases) {
