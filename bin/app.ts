@@ -5,6 +5,7 @@
  *   -c env=NAME       environment from phases/platform.yaml (default: its defaultEnvironment)
  *   -c phases=1,3     phases to synthesize (default: all)
  *   -c plan=DIR       plan folder (default: phases)
+ *   VALIDATION_CACHE=off   evaluate every template with the CloudFormation validator afresh
  *
  * Its last line on stderr always says what happened: which checks ran and what they found, or
  * why nothing was synthesized. (The CDK CLI prints its own lines after it; `npm run synth` does not.)
@@ -17,7 +18,7 @@ import { ResidencyPolicy } from '../lib/compliance/residency/residency-policy';
 import { selectFromContext } from '../lib/config/app-context';
 import type { MigrationPlan } from '../lib/config/migration-plan';
 import { PlanError } from '../lib/config/plan-error';
-import { buildMigrationApp } from '../lib/migration-app';
+import { buildMigrationApp, VALIDATION_CACHE_DIR } from '../lib/migration-app';
 import { readAssembly, type SynthRecord } from '../lib/report/assembly';
 import { acknowledgmentsOf, planStoppedLine, resourceCount, synthSummaryLine } from '../lib/report/checks';
 import { formatValidationFailures, readValidationFailures } from '../lib/report/validation-failures';
@@ -55,7 +56,11 @@ function main(): void {
     );
   }
 
-  buildMigrationApp(app, plan, selection);
+  // The validator's results per template (README "Speed"); VALIDATION_CACHE=off evaluates every
+  // template afresh, and deleting the folder is always safe.
+  const validationCache =
+    process.env.VALIDATION_CACHE === 'off' ? undefined : join(process.cwd(), VALIDATION_CACHE_DIR);
+  buildMigrationApp(app, plan, { ...selection, validationCache });
   const recorded = recordChecks(app);
   const assembly = app.synth();
   const dir = assembly.directory;

@@ -1,8 +1,11 @@
 import { type App, CloudFormationValidatePlugin, type IPolicyValidationPlugin, Stage } from 'aws-cdk-lib';
 import { NagPack } from 'cdk-nag';
+import { CachedCloudFormationValidatePlugin } from '../lib/compliance/cached-cloudformation-validate';
+import { builtinValidationEnabled } from '../lib/migration-app';
 import type { CheckRun, SynthRecord } from '../lib/report/assembly';
 
 interface Recording {
+  readonly plugin: IPolicyValidationPlugin;
   readonly name: string;
   readonly version?: string;
   readonly rules?: Set<string>;
@@ -32,13 +35,13 @@ export function recordChecks(app: App): () => Pick<SynthRecord, 'checks' | 'skip
     const own = (stage as unknown as { _validationPlugins?: IPolicyValidationPlugin[] })._validationPlugins;
     if (Array.isArray(own)) plugins.push(...own);
   }
-  const builtin = (app as unknown as { _builtinCloudFormationValidation?: boolean })._builtinCloudFormationValidation;
-  if (builtin === false || process.env.CDK_VALIDATION === 'false') {
+  if (!builtinValidationEnabled(app)) {
     skipped.push({
       name: CloudFormationValidatePlugin.PLUGIN_NAME,
       why: process.env.CDK_VALIDATION === 'false' ? 'CDK_VALIDATION=false' : 'turned off on the App',
     });
-  } else {
+  } else if (!plugins.some((p) => p instanceof CloudFormationValidatePlugin)) {
+    // None registered: the CDK runs its default instance.
     const singleton = (
       CloudFormationValidatePlugin as unknown as { _singletonInstance?: () => IPolicyValidationPlugin }
     )._singletonInstance;
@@ -47,6 +50,7 @@ export function recordChecks(app: App): () => Pick<SynthRecord, 'checks' | 'skip
 
   for (const plugin of new Set(plugins)) {
     const recording: Recording = {
+      plugin,
       name: plugin.name,
       version: plugin.version,
       rules: plugin instanceof NagPack ? new Set<string>() : undefined,
@@ -90,6 +94,7 @@ export function recordChecks(app: App): () => Pick<SynthRecord, 'checks' | 'skip
           evaluations: r.rules ? r.evaluations : undefined,
           scope: r.stacks,
           scopeUnit: 'stacks',
+          reused: r.plugin instanceof CachedCloudFormationValidatePlugin ? r.plugin.cacheUse.reused.length : undefined,
         }),
       ),
     skipped: [

@@ -1,5 +1,6 @@
 import { type App, Stage, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, PCIDSS321Checks } from 'cdk-nag';
+import { CachedCloudFormationValidatePlugin } from './compliance/cached-cloudformation-validate';
 import { DataResidencyChecks } from './compliance/residency/data-residency-checks';
 import { declareResidency, NO_PERSONAL_DATA } from './compliance/residency/residency-declaration';
 import { EDGE_REGION } from './config/aws-regions';
@@ -16,6 +17,8 @@ export interface MigrationAppOptions {
   readonly environment: string;
   /** Phase numbers to synthesize, in any order. */
   readonly phases: readonly number[];
+  /** Where the CloudFormation validator keeps its results (see `addChecks`); none: no cache. */
+  readonly validationCache?: string;
 }
 
 /**
@@ -24,7 +27,7 @@ export interface MigrationAppOptions {
  */
 export function buildMigrationApp(app: App, plan: MigrationPlan, options: MigrationAppOptions): PhaseStage[] {
   const environment = plan.environment(options.environment);
-  addChecks(app, plan);
+  addChecks(app, plan, { validationCache: options.validationCache });
   // Created first, so `cdk ls` lists it first.
   addAccountStage(app, plan, environment.account);
 
@@ -53,13 +56,43 @@ export function buildMigrationApp(app: App, plan: MigrationPlan, options: Migrat
   return stages;
 }
 
-/** Every compliance pack this app runs on synth; tests that build part of the app register the same. */
-export function addChecks(app: App, plan: MigrationPlan): void {
+/**
+ * Every compliance pack this app runs on synth; tests that build part of the app register the same.
+ *
+ * With `validationCache`, the CDK's built-in CloudFormation validator is replaced by the same
+ * validator remembering its result per template in that folder (`CachedCloudFormationValidatePlugin`),
+ * as strict as before. It is registered only when the CDK would run its own: the App's
+ * `builtinCloudFormationValidation` and `CDK_VALIDATION=false` turn both off alike.
+ */
+export function addChecks(app: App, plan: MigrationPlan, options: { validationCache?: string } = {}): void {
   Validations.of(app).addPlugins(
     new AwsSolutionsChecks(app),
     new PCIDSS321Checks(app),
     new DataResidencyChecks(app, { plan }),
   );
+  if (options.validationCache && builtinValidationEnabled(app)) {
+    Validations.of(app).addPlugins(
+      new CachedCloudFormationValidatePlugin({
+        directory: options.validationCache,
+        settings: Object.fromEntries(VALIDATION_SETTINGS.map((key) => [key, app.node.tryGetContext(key) ?? null])),
+      }),
+    );
+  }
+}
+
+/** Where the app and the tests keep the validator's results, under the project root. */
+export const VALIDATION_CACHE_DIR = 'node_modules/.cache/dc-migration/cloudformation-validate';
+
+/** The context keys that change what the CDK makes of the validator's report. */
+const VALIDATION_SETTINGS = ['@aws-cdk/core:strictCfnValidateErrors', '@aws-cdk/core:validateAgainstDefaultRules'];
+
+/**
+ * Whether the CDK would add its own CloudFormation validator to this app: the two switches it reads
+ * (aws-cdk-lib `defaultValidationEnabled`), read the same way.
+ */
+export function builtinValidationEnabled(app: App): boolean {
+  const onApp = (app as unknown as { _builtinCloudFormationValidation?: boolean })._builtinCloudFormationValidation;
+  return onApp !== false && process.env.CDK_VALIDATION !== 'false';
 }
 
 /**

@@ -88,6 +88,8 @@ export interface CheckRun {
   readonly evaluations?: number;
   /** Stacks it was given (or plan files, for the plan). */
   readonly scope: number;
+  /** Of those stacks, how many results came from the validator's cache (unchanged templates). */
+  readonly reused?: number;
   readonly scopeUnit: 'stacks' | 'files';
 }
 

@@ -104,7 +104,7 @@ export function synthSummaryLine(input: SynthSummaryInput): string {
   const findings = input.failures.reduce((n, f) => n + f.constructPaths.length, 0);
   const ran = input.checks.map(
     (c) =>
-      `${c.name} (${c.rules !== undefined ? plural(c.rules, 'rule') : c.name === 'Plan' ? plural(c.scope, 'file') : c.version ? `v${c.version}` : 'ran'})`,
+      `${c.name} (${c.rules !== undefined ? plural(c.rules, 'rule') : c.name === 'Plan' ? plural(c.scope, 'file') : c.version ? `v${c.version}` : 'ran'}${c.reused ? `, ${count(c.reused)} of ${count(c.scope)} stacks unchanged since a cached run` : ''})`,
   );
   const skipped = input.skipped.map((s) => `${s.name} skipped: ${s.why}`);
   const result =

@@ -69,7 +69,7 @@ describe('bin/app.ts', () => {
     // WHEN `npm run synth` (the CDK CLI, then the app) is given a plan folder that does not exist
     const result = spawnSync(tsx, ['scripts/synth.ts', '-c', 'plan=phase'], { cwd: ROOT, encoding: 'utf8' });
     // THEN a plan problem with a hint, no stack trace, and the app's line last (not the CLI's
-    // "npx tsx bin/app.ts: Subprocess exited with error 1")
+    // "node --import tsx bin/app.ts: Subprocess exited with error 1")
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/phase: \(document\): no such folder .*\(did you mean "phases"\?\)/);
     expect(result.stderr).not.toMatch(/\n\s+at /);

@@ -11,11 +11,13 @@ import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { readPlanDir } from '../../bin/read-plan-dir';
 import { loadPlan, type PlanSource } from '../../lib/config/load-plan';
 import type { MigrationPlan } from '../../lib/config/migration-plan';
-import { buildMigrationApp } from '../../lib/migration-app';
+import { buildMigrationApp, VALIDATION_CACHE_DIR } from '../../lib/migration-app';
 import type { PhaseStage } from '../../lib/phases/phase-stage';
 
 export const ROOT = join(__dirname, '..', '..');
 export const DEFAULT_PLAN_DIR = join(ROOT, 'phases');
+/** The validator's cache `cdk synth` uses: a template it has evaluated is not evaluated again. */
+export const VALIDATION_CACHE = join(ROOT, VALIDATION_CACHE_DIR);
 
 /** The context `cdk synth` runs with: cdk.json's feature flags and validation settings. */
 export function cdkJsonContext(): Record<string, unknown> {
@@ -61,7 +63,7 @@ export function synthesize(
   if (hit) return hit;
 
   const app = new App({ context: cdkJsonContext() });
-  const stages = buildMigrationApp(app, plan, { environment, phases });
+  const stages = buildMigrationApp(app, plan, { environment, phases, validationCache: VALIDATION_CACHE });
   const assembly = app.synth();
   const stage = (phase: number) => {
     const found = stages.find((s) => s.config.phase === phase);

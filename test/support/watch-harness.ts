@@ -10,7 +10,7 @@ import type { MigrationPlan } from '../../lib/config/migration-plan';
 import { addChecks } from '../../lib/migration-app';
 import { addWatchStacks } from '../../lib/phases/watch-composition';
 import type { WatchStack } from '../../lib/stacks/watch-stack';
-import { cdkJsonContext } from './harness';
+import { cdkJsonContext, VALIDATION_CACHE } from './harness';
 
 export interface SynthesizedWatch {
   readonly assembly: CloudAssembly;
@@ -21,7 +21,7 @@ export interface SynthesizedWatch {
 
 export function synthesizeWatch(plan: MigrationPlan, environment = plan.platform.defaultEnvironment): SynthesizedWatch {
   const app = new App({ context: cdkJsonContext() });
-  addChecks(app, plan);
+  addChecks(app, plan, { validationCache: VALIDATION_CACHE });
   const env = plan.environment(environment);
   const byPhase = new Map<number, { stage: Stage; stacks: WatchStack[] }>();
   for (const phase of plan.phases) {
