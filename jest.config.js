@@ -7,6 +7,9 @@ module.exports = {
     '^.+\\.tsx?$': ['@swc/jest'],
   },
   setupFilesAfterEnv: ['aws-cdk-lib/testhelpers/jest-autoclean'],
+  // The default plan, synthesized once per run with every check (test/support/harness.ts, defaultAssembly).
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   snapshotSerializers: ['<rootDir>/test/support/mask-asset-hashes.ts'],
   // Each file synthesizes its phases once; two workers on two cores.
   maxWorkers: 2,

@@ -3,13 +3,12 @@
  * record sends users to a site whose copy of their rows is not ready, and finishing a copy removes
  * its replication while every store stays.
  */
-import { Stack } from 'aws-cdk-lib';
 import type { Template } from 'aws-cdk-lib/assertions';
 import {
-  defaultPlan,
+  type AssemblyView,
+  defaultAssembly,
   PHASE_3_READY,
   planWith,
-  type Synthesized,
   synthesize,
   withoutCloudFormationValidator,
 } from '../support/harness';
@@ -27,12 +26,10 @@ const STATEFUL = [
 ];
 
 /** Every stack template of every phase, by `Phase/Stack`. */
-function templates(synth: Synthesized): Record<string, unknown> {
+function templates(synth: AssemblyView): Record<string, unknown> {
   return Object.fromEntries(
-    synth.stages.flatMap((stage) =>
-      synth.assembly
-        .getNestedAssembly(stage.artifactId)
-        .stacks.map((artifact) => [`${stage.node.id}/${artifact.displayName.split('/').pop()}`, artifact.template]),
+    synth.plan.phases.flatMap(({ phase }) =>
+      synth.stackIds(phase).map((id) => [`Phase${phase}/${id}`, synth.artifact(phase, id).template]),
     ),
   );
 }
@@ -75,12 +72,13 @@ describe('each phase owns its numbers', () => {
 
 describe('no route to a location before its data is there', () => {
   test.each([
-    ['the default plan (phase 3 still copying)', defaultPlan(), 'default'],
-    ['phase 3 ready at 10 %', planWith(PHASE_3_READY), 'phase-3-ready'],
+    ['the default plan (phase 3 still copying)', () => defaultAssembly()],
+    ['phase 3 ready at 10 %', () => synthesize({ plan: planWith(PHASE_3_READY), key: 'phase-3-ready' })],
   ])(
     '%s: every record that reaches a site belongs to a site whose copy is ready or which is the system of record',
-    (_name, plan, key) => {
-      const synth = synthesize({ plan, key });
+    (_name, synthesized) => {
+      const synth = synthesized();
+      const plan = synth.plan;
       const toEmptySites: string[] = [];
       let reaching = 0;
       for (const { phase, location } of plan.sites()) {
@@ -111,7 +109,7 @@ describe('the end of a migration', () => {
       'phases/phase-1.yaml': (t) => t.replaceAll('data: { shop: ready }', 'data: { shop: finished }'),
     });
     // WHEN
-    const before = synthesize();
+    const before = defaultAssembly();
     const after = synthesize({ plan: finished, phases: [1], key: 'finished-after' });
     // THEN DMS is gone, and every stateful resource is where it was, under the same logical ID
     const stateful = (t: Template) =>
@@ -149,14 +147,10 @@ describe('the end of a migration', () => {
           .replace('cutoverPercent: 10', 'cutoverPercent: 100')
           .replaceAll('ready', 'finished'),
     });
-    const before = synthesize();
+    const before = defaultAssembly();
     const after = synthesize({ plan: finished, phases: [1, 3], key: 'phase-3-finished' });
     // THEN the region-to-region stacks are gone, and with them the exports phases 1 and 2 kept for them
-    const ids = (s: typeof after) =>
-      s
-        .stage(3)
-        .node.children.filter((c): c is Stack => c instanceof Stack)
-        .map((c) => c.node.id);
+    const ids = (s: AssemblyView) => s.stackIds(3);
     expect(ids(before)).toEqual(expect.arrayContaining(['Transfer-ap-southeast-1', 'Link-ap-south-1']));
     expect(ids(after)).toEqual([
       'Data-ap-south-1',
@@ -166,7 +160,7 @@ describe('the end of a migration', () => {
       'Watch-ap-south-1',
       'Watch-sa-east-1',
     ]);
-    const exported = (s: typeof after) =>
+    const exported = (s: AssemblyView) =>
       Object.values(
         (s.template(1, 'Data-ap-southeast-1').toJSON().Outputs ?? {}) as Record<string, { Export?: unknown }>,
       ).filter((o) => o.Export).length;

@@ -14,7 +14,7 @@ const ENVIRONMENTS = Object.keys(plan.platform.environments);
 
 let stacks: DeployedStack[];
 beforeAll(() => {
-  stacks = ENVIRONMENTS.flatMap((environment) => synthesizeEnvironment(environment, plan));
+  stacks = ENVIRONMENTS.flatMap((environment) => synthesizeEnvironment(environment));
 });
 
 const resources = (stack: DeployedStack, type: string): [string, Json][] =>

@@ -1,9 +1,9 @@
-import { Stack } from 'aws-cdk-lib';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
-import { DataResidencyChecks } from '../../lib/compliance/residency/data-residency-checks';
-import { residencyMap } from '../../lib/compliance/residency/residency-map';
-import { ResidencyPolicy } from '../../lib/compliance/residency/residency-policy';
-import { defaultPlan, type Synthesized, synthesize } from '../support/harness';
+import type { ResidencyJson } from '../../lib/report/assembly';
+import { readValidationFailures } from '../../lib/report/validation-failures';
+import { defaultAssembly, defaultPlan } from '../support/harness';
 import { asPairs, pinnedDataStack, statefulIds } from '../support/pinned-logical-ids';
 
 /** The markets a replication config's table mappings filter on (sorted, deduplicated). */
@@ -12,17 +12,9 @@ function marketsFiltered(config: { Properties?: { TableMappings?: unknown } }): 
   return [...new Set([...values].map((m) => m[1]))].sort();
 }
 
-let synth: Synthesized;
-beforeAll(() => {
-  // Every phase, once: phases 2 and 3 here, and the whole app for the residency checks.
-  synth = synthesize();
-});
-
-const stackIds = (phase: number) =>
-  synth
-    .stage(phase)
-    .node.children.filter((c): c is Stack => c instanceof Stack)
-    .map((s) => s.node.id);
+// Every phase of the default plan, as `cdk synth` builds and checks it (synthesized once per run).
+const synth = defaultAssembly();
+const stackIds = (phase: number) => synth.stackIds(phase);
 
 describe('Phase 2: accounts, messaging and photo sync', () => {
   test('has a data and a service stack in us-west-2 and ap-southeast-1, a health stack in us-east-1, no edge, and its watch stacks', () => {
@@ -114,8 +106,8 @@ describe('Phase 3: in-country markets', () => {
       'Watch-ap-south-1',
       'Watch-sa-east-1',
     ]);
-    expect((synth.stage(3).node.findChild('Transfer-ap-southeast-1') as Stack).region).toBe('ap-southeast-1');
-    expect((synth.stage(3).node.findChild('Site-br-sao-paulo') as Stack).region).toBe('us-west-1');
+    expect(synth.artifact(3, 'Transfer-ap-southeast-1').environment.region).toBe('ap-southeast-1');
+    expect(synth.artifact(3, 'Site-br-sao-paulo').environment.region).toBe('us-west-1');
   });
 
   test.each([
@@ -252,11 +244,12 @@ describe('Phase 3: in-country markets', () => {
   test('every Route 53 health check of a phase has an alarm in us-east-1, where its metrics are, on the check itself', () => {
     for (const phase of [1, 2, 3]) {
       const regional = synth
-        .stage(phase)
-        .node.children.filter((c): c is Stack => c instanceof Stack && c.region !== 'us-east-1');
-      const checks = regional.flatMap((stack) =>
-        Object.keys(synth.template(phase, stack.node.id).findResources('AWS::Route53::HealthCheck')).map((id) => ({
-          stack: stack.stackName,
+        .stackIds(phase)
+        .map((id) => ({ id, artifact: synth.artifact(phase, id) }))
+        .filter(({ artifact }) => artifact.environment.region !== 'us-east-1');
+      const checks = regional.flatMap(({ id: stackId, artifact }) =>
+        Object.keys(synth.template(phase, stackId).findResources('AWS::Route53::HealthCheck')).map((id) => ({
+          stack: artifact.stackName,
           id,
         })),
       );
@@ -338,13 +331,20 @@ describe('Phase 3: in-country markets', () => {
 describe('Data residency of the whole app', () => {
   const plan = defaultPlan();
 
-  test('the default plan produces zero residency findings', () => {
-    const report = new DataResidencyChecks(undefined, { plan }).validateScope(synth.app);
-    expect(report.violations).toEqual([]);
+  test('every check ran on every stack, the CloudFormation validator in strict mode included, and found nothing unacknowledged', () => {
+    const { checks, skipped } = JSON.parse(readFileSync(join(synth.directory, 'checks.json'), 'utf8'));
+    const stacks = synth.assembly.nestedAssemblies.reduce((n, a) => n + a.nestedAssembly.stacks.length, 0);
+    expect(checks.map((c: { name: string; scope: number }) => [c.name, c.scope])).toEqual(
+      ['AwsSolutions', 'PCI.DSS.321', 'DataResidency', 'CloudFormation Validate'].map((name) => [name, stacks]),
+    );
+    expect(skipped).toEqual([]);
+    expect(readValidationFailures(synth.directory, { strict: true })).toEqual([]);
   });
 
   test('the residency map is complete: every market, every store where its data lives', () => {
-    const { markets: map, noPersonalData } = residencyMap(synth.app, new ResidencyPolicy(plan));
+    const { markets: map, noPersonalData } = JSON.parse(
+      readFileSync(join(synth.directory, 'residency.json'), 'utf8'),
+    ) as ResidencyJson;
     expect(Object.keys(map).sort()).toEqual([...plan.platform.markets.map((m) => m.code), '*'].sort());
     // India is in Singapore (phases 1, 2) and Mumbai (phase 3); CDN logs of Indian viewers are in California.
     expect(Object.keys(map.IN.stores).sort()).toEqual(['ap-south-1', 'ap-southeast-1', 'us-west-1']);

@@ -3,12 +3,16 @@
  * context as cdk.json, same compliance packs), synthesizes it once, and hands out templates.
  * Call it in `beforeAll`; it memoizes per (plan, environment, phases) within a test file.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, type Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import { CloudAssembly, type CloudFormationStackArtifact } from 'aws-cdk-lib/cx-api';
 import { readPlanDir } from '../../bin/read-plan-dir';
+import { recordChecks } from '../../bin/record-checks';
+import { residencyMap } from '../../lib/compliance/residency/residency-map';
+import { ResidencyPolicy } from '../../lib/compliance/residency/residency-policy';
 import { loadPlan, type PlanSource } from '../../lib/config/load-plan';
 import type { MigrationPlan } from '../../lib/config/migration-plan';
 import { buildMigrationApp, VALIDATION_CACHE_DIR } from '../../lib/migration-app';
@@ -36,22 +40,70 @@ export function defaultPlan(): MigrationPlan {
   return readPlanDir(DEFAULT_PLAN_DIR, ROOT);
 }
 
-export interface Synthesized {
-  readonly app: App;
+/** A synthesized assembly of a plan, read by stage and stack ID. */
+export interface AssemblyView {
   readonly plan: MigrationPlan;
-  readonly stages: readonly PhaseStage[];
   readonly assembly: CloudAssembly;
+  /** The IDs of a stage's stacks (`1` for `Phase1`, or a stage name such as `Account`), in manifest order. */
+  stackIds(stage: number | string): string[];
+  /** A stack's artifact: its region, stack name, termination protection, template. */
+  artifact(stage: number | string, id: string): CloudFormationStackArtifact;
+  /** The synthesized template of a stack. */
+  template(stage: number | string, id: string): Template;
+}
+
+/** An assembly read by stage and stack ID, its templates parsed once. */
+export function assemblyView(assembly: CloudAssembly, plan: MigrationPlan): AssemblyView {
+  const stageName = (stage: number | string) => (typeof stage === 'number' ? `Phase${stage}` : stage);
+  const stacks = (stage: number | string) => {
+    const name = stageName(stage);
+    const nested = assembly.nestedAssemblies.find((n) => n.id === `assembly-${name}`);
+    if (!nested) throw new Error(`stage ${name} was not synthesized`);
+    // In the manifest's order, which is the order the app made them (`cdk ls` lists them so).
+    const inner = nested.nestedAssembly;
+    return Object.entries(inner.manifest.artifacts ?? {})
+      .filter(([, a]) => a.type === 'aws:cloudformation:stack')
+      .map(([id]) => inner.getStackArtifact(id));
+  };
+  const artifact = (stage: number | string, id: string) => {
+    const found = stacks(stage).find((s) => s.hierarchicalId === `${stageName(stage)}/${id}`);
+    if (!found) throw new Error(`${stageName(stage)}/${id} was not synthesized`);
+    return found;
+  };
+  const templates = new Map<string, Template>();
+  return {
+    plan,
+    assembly,
+    stackIds: (stage) => stacks(stage).map((s) => s.hierarchicalId.split('/').pop() ?? ''),
+    artifact,
+    template(stage, id) {
+      const k = `${stageName(stage)}/${id}`;
+      let template = templates.get(k);
+      if (!template) {
+        template = Template.fromJSON(artifact(stage, id).template);
+        templates.set(k, template);
+      }
+      return template;
+    },
+  };
+}
+
+export interface Synthesized extends AssemblyView {
+  readonly app: App;
+  readonly stages: readonly PhaseStage[];
   /** The stage of one phase. */
   stage(phase: number): PhaseStage;
   /** A stack by its ID inside its phase, such as `Data-us-west-1`. */
   stack(phase: number, id: string): Stack;
-  /** The synthesized template of a stack (read from the assembly, never re-synthesized). */
-  template(phase: number, id: string): Template;
 }
 
 const cache = new Map<string, Synthesized>();
 
-/** Synthesizes the given phases of a plan once (validation included: a finding throws). */
+/**
+ * Synthesizes the given phases of a plan once per test file (validation included: a finding
+ * throws). For the default plan as `cdk synth` builds it, read `defaultAssembly()` instead: it is
+ * synthesized once per test run.
+ */
 export function synthesize(
   options: { plan?: MigrationPlan; phases?: readonly number[]; environment?: string; key?: string } = {},
 ): Synthesized {
@@ -70,30 +122,54 @@ export function synthesize(
     if (!found) throw new Error(`phase ${phase} was not synthesized`);
     return found;
   };
-  const stack = (phase: number, id: string) => stage(phase).node.findChild(id) as Stack;
-  const templates = new Map<string, Template>();
   const result: Synthesized = {
+    ...assemblyView(assembly, plan),
     app,
-    plan,
     stages,
-    assembly,
     stage,
-    stack,
-    template(phase, id) {
-      const k = `${phase}/${id}`;
-      let template = templates.get(k);
-      if (!template) {
-        const artifact = assembly
-          .getNestedAssembly(stage(phase).artifactId)
-          .getStackArtifact(stack(phase, id).artifactId);
-        template = Template.fromJSON(artifact.template);
-        templates.set(k, template);
-      }
-      return template;
-    },
+    stack: (phase, id) => stage(phase).node.findChild(id) as Stack,
   };
   cache.set(key, result);
   return result;
+}
+
+/** Set by the global setup (`test/support/global-setup.ts`): the folder of this run's default assembly. */
+export const DEFAULT_ASSEMBLY_ENV = 'DC_MIGRATION_DEFAULT_ASSEMBLY';
+
+/**
+ * Synthesizes the default plan (every phase, the default environment) exactly as `cdk synth` does:
+ * the same context, every check including the CloudFormation validator in strict mode (a finding
+ * throws), `residency.json` and the record of which checks ran beside it.
+ */
+export function synthesizeDefault(outdir: string): void {
+  const plan = defaultPlan();
+  const app = new App({ context: cdkJsonContext(), outdir });
+  buildMigrationApp(app, plan, {
+    environment: plan.platform.defaultEnvironment,
+    phases: plan.phases.map((p) => p.phase),
+    validationCache: VALIDATION_CACHE,
+  });
+  const recorded = recordChecks(app);
+  app.synth();
+  writeFileSync(join(outdir, 'residency.json'), JSON.stringify(residencyMap(app, new ResidencyPolicy(plan)), null, 2));
+  writeFileSync(join(outdir, 'checks.json'), JSON.stringify(recorded(), null, 2));
+}
+
+let shared: (AssemblyView & { directory: string }) | undefined;
+
+/**
+ * The default plan's assembly, synthesized once for the whole test run by the global setup and read
+ * here; a test file run on its own (no global setup) synthesizes it into a folder of its own.
+ */
+export function defaultAssembly(): AssemblyView & { readonly directory: string } {
+  if (shared) return shared;
+  let directory = process.env[DEFAULT_ASSEMBLY_ENV];
+  if (!directory) {
+    directory = mkdtempSync(join(tmpdir(), 'default-assembly-'));
+    synthesizeDefault(directory);
+  }
+  shared = { ...assemblyView(new CloudAssembly(directory), defaultPlan()), directory };
+  return shared;
 }
 
 /** One synthesized stack with what identifies it in AWS. */
@@ -111,17 +187,25 @@ export interface DeployedStack {
 const environments = new Map<string, DeployedStack[]>();
 
 /**
- * Every stack of every phase (and of the account and guardrails stages) for one environment,
- * built exactly as `bin/app.ts` builds it. Synthesized once per test file, without the
- * CloudFormation template validator (it reads templates, never changes them, and is most of a
- * synth's time); cdk-nag and the residency pack still run.
+ * Every stack of every phase (and of the account and guardrails stages) of the default plan for one
+ * environment, built exactly as `bin/app.ts` builds it. The default environment is the run's
+ * default assembly; another is synthesized once per test file, without the CloudFormation template
+ * validator (it reads templates, never changes them, and is most of a synth's time); cdk-nag and
+ * the residency pack still run.
  */
-export function synthesizeEnvironment(environment: string, plan: MigrationPlan = defaultPlan()): DeployedStack[] {
+export function synthesizeEnvironment(environment: string): DeployedStack[] {
   const hit = environments.get(environment);
   if (hit) return hit;
-  const app = new App({ context: cdkJsonContext(), builtinCloudFormationValidation: false });
-  buildMigrationApp(app, plan, { environment, phases: plan.phases.map((p) => p.phase) });
-  const stacks = app.synth().stacksRecursively.map((artifact) => ({
+  const plan = defaultPlan();
+  let assembly: CloudAssembly;
+  if (environment === plan.platform.defaultEnvironment) {
+    assembly = defaultAssembly().assembly;
+  } else {
+    const app = new App({ context: cdkJsonContext(), builtinCloudFormationValidation: false });
+    buildMigrationApp(app, plan, { environment, phases: plan.phases.map((p) => p.phase) });
+    assembly = app.synth();
+  }
+  const stacks = assembly.stacksRecursively.map((artifact) => ({
     environment,
     path: artifact.hierarchicalId,
     stackName: artifact.stackName,
