@@ -7,7 +7,7 @@ module.exports = {
     '^.+\\.tsx?$': ['@swc/jest'],
   },
   setupFilesAfterEnv: ['aws-cdk-lib/testhelpers/jest-autoclean'],
-  // The default plan, synthesized once per run with every check (test/support/harness.ts, defaultAssembly).
+  // A folder per run, where the default plan is synthesized once for every file (harness: defaultAssembly).
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   snapshotSerializers: ['<rootDir>/test/support/mask-asset-hashes.ts'],

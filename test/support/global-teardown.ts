@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
-import { DEFAULT_ASSEMBLY_ENV } from './harness';
+import { RUN_DIR_ENV } from './harness';
 
 export default function globalTeardown(): void {
-  const directory = process.env[DEFAULT_ASSEMBLY_ENV];
+  const directory = process.env[RUN_DIR_ENV];
   if (directory) rmSync(directory, { recursive: true, force: true });
 }

@@ -3,7 +3,7 @@
  * context as cdk.json, same compliance packs), synthesizes it once, and hands out templates.
  * Call it in `beforeAll`; it memoizes per (plan, environment, phases) within a test file.
  */
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, type Stack } from 'aws-cdk-lib';
@@ -133,8 +133,8 @@ export function synthesize(
   return result;
 }
 
-/** Set by the global setup (`test/support/global-setup.ts`): the folder of this run's default assembly. */
-export const DEFAULT_ASSEMBLY_ENV = 'DC_MIGRATION_DEFAULT_ASSEMBLY';
+/** Set by the global setup (`test/support/global-setup.ts`): a folder of this test run's own. */
+export const RUN_DIR_ENV = 'DC_MIGRATION_TEST_RUN';
 
 /**
  * Synthesizes the default plan (every phase, the default environment) exactly as `cdk synth` does:
@@ -158,18 +158,56 @@ export function synthesizeDefault(outdir: string): void {
 let shared: (AssemblyView & { directory: string }) | undefined;
 
 /**
- * The default plan's assembly, synthesized once for the whole test run by the global setup and read
- * here; a test file run on its own (no global setup) synthesizes it into a folder of its own.
+ * The default plan's assembly, synthesized once per test run: the first test file to ask builds it
+ * (while the other worker runs files that do not need it) and the rest wait for it and read it. A
+ * synth that fails fails every file that asks. Run outside the test run's setup (no run folder), a
+ * file synthesizes it into a folder of its own.
  */
 export function defaultAssembly(): AssemblyView & { readonly directory: string } {
   if (shared) return shared;
-  let directory = process.env[DEFAULT_ASSEMBLY_ENV];
-  if (!directory) {
-    directory = mkdtempSync(join(tmpdir(), 'default-assembly-'));
+  const run = process.env[RUN_DIR_ENV];
+  const directory = run ? join(run, 'default-assembly') : mkdtempSync(join(tmpdir(), 'default-assembly-'));
+  const done = join(directory, 'done.json');
+  if (!run) {
     synthesizeDefault(directory);
+  } else if (claim(join(run, 'default-assembly.lock'))) {
+    let error: string | undefined;
+    try {
+      synthesizeDefault(directory);
+    } catch (e) {
+      error = (e as Error).stack ?? String(e);
+      throw e;
+    } finally {
+      writeFileSync(`${done}.tmp`, JSON.stringify({ error }));
+      renameSync(`${done}.tmp`, done);
+    }
+  } else {
+    const waited = waitFor(done, 300_000);
+    const { error } = JSON.parse(readFileSync(waited, 'utf8')) as { error?: string };
+    if (error) throw new Error(`the default plan did not synthesize (in another test file):\n${error}`);
   }
   shared = { ...assemblyView(new CloudAssembly(directory), defaultPlan()), directory };
   return shared;
+}
+
+/** True for the one caller that creates `lock` (a directory: creating one is atomic). */
+function claim(lock: string): boolean {
+  try {
+    mkdirSync(lock);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Blocks until `file` exists, polling every 50 ms. */
+function waitFor(file: string, timeoutMs: number): string {
+  const tick = new Int32Array(new SharedArrayBuffer(4));
+  for (let waited = 0; !existsSync(file); waited += 50) {
+    if (waited > timeoutMs) throw new Error(`timed out waiting for ${file}`);
+    Atomics.wait(tick, 0, 0, 50);
+  }
+  return file;
 }
 
 /** One synthesized stack with what identifies it in AWS. */
