@@ -89,6 +89,15 @@ export function replicationSourceExportName(phase: number, location: string, wha
 }
 
 /**
+ * A phase's dashboard: `migration-p1-commerce`. Dashboards are global to the account, and a phase
+ * has one, so the phase and its workload make the name unique there; the environment is its
+ * account. Readable in the console's list, which a generated name is not.
+ */
+export function phaseDashboardName(phase: number, workload: string): string {
+  return `migration-p${phase}-${workload}`;
+}
+
+/**
  * A phase's goal canary for a market: `migration-p1-sg`. Fixed, because the phase's dashboard in
  * its goals region shows the canary's own metrics by name without a cross-region reference; the
  * phase and the market make it unique in its account and region, and it stays within the 21

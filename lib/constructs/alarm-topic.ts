@@ -1,6 +1,7 @@
 import { ArnFormat, Stack } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -11,13 +12,16 @@ import { RegionalKey } from './regional-key';
 
 /** The service principal CloudWatch alarms publish to SNS as. */
 const CLOUDWATCH = 'cloudwatch.amazonaws.com';
+/** The service principal EventBridge rules publish to SNS as. */
+const EVENTBRIDGE = 'events.amazonaws.com';
 
 /** Props for {@link AlarmTopic}. */
 export interface AlarmTopicProps {
   /**
    * Encrypts the topic. Its key policy must already let CloudWatch use it (`kms:Decrypt` and
    * `kms:GenerateDataKey*` for `cloudwatch.amazonaws.com`), as a data stack's logs key does:
-   * CloudWatch cannot publish to an encrypted topic otherwise.
+   * CloudWatch cannot publish to an encrypted topic otherwise. The same holds for
+   * `events.amazonaws.com` once an EventBridge rule publishes here ({@link AlarmTopic.allowEventRule}).
    * @default - a new regional key of this construct whose policy lets this account's CloudWatch use it
    */
   readonly encryptionKey?: IKey;
@@ -46,11 +50,15 @@ export class AlarmTopic extends Construct {
   /** The key that encrypts the topic. */
   public readonly key: IKey;
   private readonly action: cloudwatch.IAlarmAction;
+  /** The key this construct made, whose policy it may extend; undefined when the key was given. */
+  private readonly ownKey?: RegionalKey;
+  private eventRules = 0;
 
   constructor(scope: Construct, id: string, props: AlarmTopicProps = {}) {
     super(scope, id);
     const stack = Stack.of(this);
-    this.key = props.encryptionKey ?? this.createKey();
+    this.ownKey = props.encryptionKey ? undefined : this.createKey();
+    this.key = props.encryptionKey ?? (this.ownKey as RegionalKey).key;
     this.topic = new sns.Topic(this, 'Default', { masterKey: this.key, enforceSSL: true });
     // Not `grantPublish`: with a key it would also write a key-policy statement, into another
     // stack when the key is a data stack's, and the key's own policy already covers CloudWatch.
@@ -76,7 +84,8 @@ export class AlarmTopic extends Construct {
     // The topic may e-mail people outside AWS because it carries only alarm state changes.
     declareResidency(this, {
       markets: NO_PERSONAL_DATA,
-      reason: 'Carries CloudWatch alarm state changes (alarm name, metric, threshold), never user data.',
+      reason:
+        'Carries CloudWatch alarm state changes (alarm name, metric, threshold) and DMS replication state changes (replication, state, message), never user data.',
     });
     if (props.email) this.topic.addSubscription(new subscriptions.EmailSubscription(props.email));
     this.action = new actions.SnsAction(this.topic);
@@ -91,15 +100,36 @@ export class AlarmTopic extends Construct {
   }
 
   /**
+   * Lets one EventBridge rule publish to the topic: a topic policy replaces SNS's default one, so
+   * EventBridge needs its own statement, scoped to the rule's ARN against the confused deputy
+   * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-sns-permissions).
+   * EventBridge must also be able to use the topic's key: a key of this construct's own gets the
+   * statement here; a key given in props must already have it (RegionalKey `usedBy: ['events']`).
+   * Not `grantPublish` (what the `SnsTopic` target calls): it would grant any rule, with no condition.
+   */
+  public allowEventRule(rule: events.IRule): void {
+    this.topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: `AllowEventRule${++this.eventRules}`,
+        principals: [new iam.ServicePrincipal(EVENTBRIDGE)],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: { ArnEquals: { 'aws:SourceArn': rule.ruleArn } },
+      }),
+    );
+    this.ownKey?.allow('events');
+  }
+
+  /**
    * A key for this topic alone. CloudWatch encrypts what it publishes to an encrypted topic with
    * the topic's key, so the key policy must allow it:
    * https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
    * Scoped to this account like the data stacks' logs key, which serves the same purpose.
    */
-  private createKey(): IKey {
+  private createKey(): RegionalKey {
     return new RegionalKey(this, 'Key', {
       description: `Alarm notifications of ${Stack.of(this).stackName}`,
       usedBy: ['alarms'],
-    }).key;
+    });
   }
 }

@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import {
@@ -56,8 +56,8 @@ const MAX_COMPOSITE_CHILDREN = 100;
 /**
  * A phase's exit criteria: per market, one alarm on its latency goal and one on its availability
  * goal, over what its canary publishes to `Migration/Goals` here; one composite alarm that is OK
- * ("exit criteria met") only while every one of them is OK; and a dashboard with all of them and
- * each canary's own runs. A goal not measured (no data: the canary does not run or cannot publish)
+ * ("exit criteria met") only while every one of them is OK; and the widgets that show all of them
+ * and each canary's own runs on the phase's dashboard ({@link PhaseGoals.widgets}). A goal not measured (no data: the canary does not run or cannot publish)
  * counts as not met. Lives in the phase's goals region: a composite alarm reads only alarms of its
  * own region (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Create_Composite_Alarm.html).
  */
@@ -68,7 +68,11 @@ export class PhaseGoals extends Construct {
     string,
     { readonly latency: cloudwatch.Alarm; readonly availability: cloudwatch.Alarm }
   >;
-  public readonly dashboard: cloudwatch.Dashboard;
+  /**
+   * Rows for the phase's dashboard: the alarms' states (alarms of this region, as the dashboard's
+   * stack is), then one row per market, each widget reading its metrics in an explicit region.
+   */
+  public readonly widgets: readonly (readonly cloudwatch.IWidget[])[];
 
   constructor(scope: Construct, id: string, props: PhaseGoalsProps) {
     super(scope, id);
@@ -140,15 +144,16 @@ export class PhaseGoals extends Construct {
     });
     props.topic.notify(this.exitCriteria);
 
-    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { defaultInterval: Duration.days(1) });
-    this.dashboard.addWidgets(
-      new cloudwatch.AlarmStatusWidget({
-        title: `Phase ${phase} exit criteria`,
-        alarms: [this.exitCriteria, ...all],
-        width: 24,
-      }),
-    );
-    for (const row of rows) this.dashboard.addWidgets(...row);
+    this.widgets = [
+      [
+        new cloudwatch.AlarmStatusWidget({
+          title: `Phase ${phase} exit criteria`,
+          alarms: [this.exitCriteria, ...all],
+          width: 24,
+        }),
+      ],
+      ...rows,
+    ];
   }
 
   /** One dashboard row per market: latency and availability against the goal, per service too, and the canary's own runs. */
@@ -162,6 +167,8 @@ export class PhaseGoals extends Construct {
     return [
       new cloudwatch.GraphWidget({
         title: `${m.market} p90 latency (ms), goal ${m.goals.latencyP90Ms}`,
+        // The goals' metrics are here; the canary's own are in its region.
+        region: Stack.of(this).region,
         left: [
           labelled(metric(LATENCY_METRIC, m.market, 'p90', props.latencyWindow), 'all services'),
           ...m.services.map((s) => labelled(metric(LATENCY_METRIC, m.market, 'p90', detail, s), s)),
@@ -171,6 +178,7 @@ export class PhaseGoals extends Construct {
       }),
       new cloudwatch.GraphWidget({
         title: `${m.market} availability (%), goal ${m.goals.availabilityPercent}`,
+        region: Stack.of(this).region,
         left: [
           labelled(metric(AVAILABILITY_METRIC, m.market, 'Average', props.availabilityWindow), 'all services'),
           ...m.services.map((s) => labelled(metric(AVAILABILITY_METRIC, m.market, 'Average', detail, s), s)),
@@ -181,6 +189,7 @@ export class PhaseGoals extends Construct {
       }),
       new cloudwatch.GraphWidget({
         title: `${m.market} canary runs in ${m.canaryRegion} (% passed)`,
+        region: m.canaryRegion,
         left: [
           new cloudwatch.Metric({
             namespace: 'CloudWatchSynthetics',

@@ -9,11 +9,15 @@ export interface RegionalKeyProps {
   readonly description: string;
   /**
    * AWS services of this account that may use the key: `logs` lets CloudWatch Logs encrypt this
-   * region's log groups, `alarms` lets CloudWatch alarms publish to topics it encrypts.
+   * region's log groups, `alarms` lets CloudWatch alarms publish to topics it encrypts, `events`
+   * lets EventBridge rules do the same.
    * @default - none
    */
-  readonly usedBy?: readonly ('logs' | 'alarms')[];
+  readonly usedBy?: readonly KeyUser[];
 }
+
+/** An AWS service that may use a {@link RegionalKey} on this account's behalf. */
+export type KeyUser = 'logs' | 'alarms' | 'events';
 
 /**
  * A customer-managed KMS key for one region: single-region (a multi-region key could decrypt
@@ -22,6 +26,7 @@ export interface RegionalKeyProps {
  */
 export class RegionalKey extends Construct {
   public readonly key: kms.Key;
+  private readonly users = new Set<KeyUser>();
 
   constructor(scope: Construct, id: string, props: RegionalKeyProps) {
     super(scope, id);
@@ -32,8 +37,18 @@ export class RegionalKey extends Construct {
       pendingWindow: Duration.days(30),
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    if (props.usedBy?.includes('logs')) this.allowLogs();
-    if (props.usedBy?.includes('alarms')) this.allowAlarms();
+    this.allow(...(props.usedBy ?? []));
+  }
+
+  /** Lets these services of this account use the key (each statement once, in the order given). */
+  public allow(...users: KeyUser[]): void {
+    for (const user of users) {
+      if (this.users.has(user)) continue;
+      this.users.add(user);
+      if (user === 'logs') this.allowLogs();
+      else if (user === 'alarms') this.allowService('cloudwatch.amazonaws.com');
+      else this.allowService('events.amazonaws.com');
+    }
   }
 
   private allowLogs(): void {
@@ -59,13 +74,16 @@ export class RegionalKey extends Construct {
     );
   }
 
-  private allowAlarms(): void {
+  /**
+   * A service that publishes to an SNS topic this key encrypts must be able to use the key: alarms
+   * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html) and
+   * EventBridge rules (https://repost.aws/knowledge-center/sns-not-getting-eventbridge-notification).
+   */
+  private allowService(principal: string): void {
     const stack = Stack.of(this);
-    // Alarms publish to the encrypted topic only if CloudWatch may use the key:
-    // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html
     this.key.addToResourcePolicy(
       new iam.PolicyStatement({
-        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        principals: [new iam.ServicePrincipal(principal)],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
         conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },

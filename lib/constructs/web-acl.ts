@@ -12,9 +12,6 @@ import { Construct } from 'constructs';
  */
 export const CLOUDFRONT_ORIGIN_MARKER = { headerName: 'x-cdn-origin', value: 'cloudfront' } as const;
 
-/** The label AWSManagedRulesCommonRuleSet adds to requests whose body is over 8 KB. */
-export const BODY_OVER_8_KB_LABEL = 'awswaf:managed:aws:core-rule-set:SizeRestrictions_Body';
-
 /** Props for {@link WebAcl}. */
 export interface WebAclProps {
   /** `REGIONAL` for a load balancer; `CLOUDFRONT` for a distribution (must be created in us-east-1). */
@@ -35,12 +32,6 @@ export interface WebAclProps {
    */
   readonly cloudFrontRateLimitPer5Minutes?: number;
   /**
-   * URI path prefixes that accept uploads: `POST` and `PUT` bodies over 8 KB are let through
-   * there and still blocked on every other path and method.
-   * @default - none: bodies over 8 KB are blocked everywhere
-   */
-  readonly uploadPathPrefixes?: readonly string[];
-  /**
    * Encrypts the full request log. Request logs hold client IPs, which are personal data, so
    * they are written only where the caller's data may live.
    * @default - no request log and no sampled requests: only metrics (the edge, in us-east-1)
@@ -53,7 +44,12 @@ export interface WebAclProps {
   readonly logRetentionDays?: logs.RetentionDays;
 }
 
-/** The AWS managed rule groups every web ACL applies, in priority order. */
+/**
+ * The AWS managed rule groups every web ACL applies, in priority order, each with its own actions.
+ * The common rule set's `SizeRestrictions_BODY` blocks every body over 8 KB on every path: uploads
+ * go straight to S3 with presigned URLs and never cross a web ACL (see the data stack's object
+ * stores), https://docs.aws.amazon.com/waf/latest/developerguide/aws-managed-rule-groups-baseline.html
+ */
 const MANAGED_RULE_GROUPS = [
   'AWSManagedRulesAmazonIpReputationList',
   'AWSManagedRulesCommonRuleSet',
@@ -64,12 +60,6 @@ const MANAGED_RULE_GROUPS = [
 /** A rule before its priority (its place in the list) and its metric name (`metric` ?? its name). */
 type Rule = Omit<wafv2.CfnWebACL.RuleProperty, 'priority' | 'visibilityConfig'> & { readonly metric?: string };
 type Statement = wafv2.CfnWebACL.StatementProperty;
-
-/** One statement, or all of them (AND and OR take at least two). */
-const allOf = (...statements: Statement[]): Statement =>
-  statements.length === 1 ? statements[0] : { andStatement: { statements } };
-const anyOf = (...statements: Statement[]): Statement =>
-  statements.length === 1 ? statements[0] : { orStatement: { statements } };
 
 /**
  * A WAF web ACL: a per-client rate limit, AWS managed rule groups, metrics, and optional request
@@ -97,11 +87,6 @@ export class WebAcl extends Construct {
         `${this.node.path}: cloudFrontRateLimitPer5Minutes is for REGIONAL web ACLs behind CloudFront, not the distribution's own`,
       );
     }
-    for (const prefix of props.uploadPathPrefixes ?? []) {
-      if (!/^\/\S*\/$/.test(prefix)) {
-        throw new Error(`${this.node.path}: upload path prefix "${prefix}" must start and end with "/"`);
-      }
-    }
     const metricPrefix = Names.uniqueId(this).slice(-40);
     const visibility = (metricName: string): wafv2.CfnWebACL.VisibilityConfigProperty => ({
       cloudWatchMetricsEnabled: true,
@@ -109,7 +94,7 @@ export class WebAcl extends Construct {
       sampledRequestsEnabled: props.logsKey !== undefined,
     });
 
-    const rules: Rule[] = [...this.rateLimits(props), ...this.managedRules(props)];
+    const rules: Rule[] = [...this.rateLimits(props), ...managedRules()];
     this.webAcl = new wafv2.CfnWebACL(this, 'Default', {
       scope: props.scope,
       defaultAction: { allow: {} },
@@ -193,74 +178,12 @@ export class WebAcl extends Construct {
       },
     ];
   }
-
-  private managedRules(props: WebAclProps): Rule[] {
-    const uploads = props.uploadPathPrefixes ?? [];
-    return MANAGED_RULE_GROUPS.flatMap((name): Rule[] => {
-      const group: Rule = {
-        name,
-        overrideAction: { none: {} },
-        statement: { managedRuleGroupStatement: { vendorName: 'AWS', name } },
-      };
-      if (name !== 'AWSManagedRulesCommonRuleSet' || uploads.length === 0) return [group];
-      // SizeRestrictions_BODY blocks every body over 8 KB. Set to Count, it still labels the
-      // request, and the next rule blocks the label everywhere but uploads:
-      // https://docs.aws.amazon.com/waf/latest/developerguide/aws-managed-rule-groups-baseline.html
-      // https://docs.aws.amazon.com/waf/latest/developerguide/web-acl-rule-group-override-options.html
-      return [
-        {
-          ...group,
-          statement: {
-            managedRuleGroupStatement: {
-              vendorName: 'AWS',
-              name,
-              ruleActionOverrides: [{ name: 'SizeRestrictions_BODY', actionToUse: { count: {} } }],
-            },
-          },
-        },
-        {
-          name: 'BodyOver8KbOutsideUploads',
-          action: { block: {} },
-          statement: allOf(
-            { labelMatchStatement: { scope: 'LABEL', key: BODY_OVER_8_KB_LABEL } },
-            {
-              notStatement: {
-                statement: allOf(anyOf(...uploads.map(uploadPath)), anyOf(method('POST'), method('PUT'))),
-              },
-            },
-          ),
-        },
-      ];
-    });
-  }
 }
 
-/**
- * The path starts with the prefix once decoded and normalised, so `/uploads/../admin` and
- * `/uploads/%2e%2e/admin` are not uploads
- * (https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-transformation.html).
- */
-function uploadPath(prefix: string): Statement {
-  return {
-    byteMatchStatement: {
-      fieldToMatch: { uriPath: {} },
-      positionalConstraint: 'STARTS_WITH',
-      searchString: prefix,
-      textTransformations: [
-        { priority: 0, type: 'URL_DECODE' },
-        { priority: 1, type: 'NORMALIZE_PATH' },
-      ],
-    },
-  };
-}
-
-function method(name: 'POST' | 'PUT'): Statement {
-  return {
-    byteMatchStatement: {
-      fieldToMatch: { method: {} },
-      positionalConstraint: 'EXACTLY',
-      searchString: name,
-      textTransformations: [{ priority: 0, type: 'NONE' }],
-    },
-  };
+function managedRules(): Rule[] {
+  return MANAGED_RULE_GROUPS.map((name) => ({
+    name,
+    overrideAction: { none: {} },
+    statement: { managedRuleGroupStatement: { vendorName: 'AWS', name } },
+  }));
 }

@@ -73,11 +73,6 @@ export interface WebServiceProps {
    */
   readonly cloudFrontRateLimitPer5Minutes?: number;
   /**
-   * URI path prefixes that accept uploads, where `POST` and `PUT` bodies over 8 KB pass the web ACL.
-   * @default - none: bodies over 8 KB are blocked on every path
-   */
-  readonly uploadPathPrefixes?: readonly string[];
-  /**
    * CPU percentage autoscaling holds.
    * @default 60
    */
@@ -141,7 +136,7 @@ export class WebService extends Construct {
     Validations.of(this.taskDefinition).acknowledge({
       id: 'AwsSolutions-ECS2',
       reason:
-        'The environment holds only non-secret settings (service name, database host, port, name, bucket name); database access uses IAM authentication, so no credential is ever in it.',
+        'The environment holds only non-secret settings (service name, database host, port, name, bucket name and upload prefix); database access uses IAM authentication and presigned uploads are signed with the task role, so no credential is ever in it.',
     });
     this.taskDefinition.addContainer('App', {
       image: ecs.ContainerImage.fromRegistry(props.image),
@@ -221,7 +216,6 @@ export class WebService extends Construct {
       scope: 'REGIONAL',
       rateLimitPer5Minutes: props.rateLimitPer5Minutes,
       cloudFrontRateLimitPer5Minutes: props.cloudFrontRateLimitPer5Minutes ?? 20_000,
-      uploadPathPrefixes: props.uploadPathPrefixes,
       logsKey: props.logsKey,
     });
     new wafv2.CfnWebACLAssociation(this, 'WebAclAssociation', {

@@ -1,10 +1,11 @@
 import { Fn, Stage, type StageProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { declareResidency, NO_PERSONAL_DATA } from '../compliance/residency/residency-declaration';
-import { EDGE_REGION } from '../config/aws-regions';
+import { AWS_REGION_COUNTRIES, EDGE_REGION } from '../config/aws-regions';
 import type { DataSource, MigrationPlan, Replication } from '../config/migration-plan';
-import type { EnvironmentConfig, PhaseConfig } from '../config/schema';
+import { type EnvironmentConfig, type PhaseConfig, REST_OF_WORLD } from '../config/schema';
 import type { LegacyDatabase } from '../constructs/market-replication';
+import type { UploadingMarket } from '../constructs/upload-acceleration';
 import { cdnLogBucketName, customerGatewayExportName, stackId, stackName } from '../naming';
 import { DataStack } from '../stacks/data-stack';
 import { EdgeStack } from '../stacks/edge-stack';
@@ -99,6 +100,7 @@ export class PhaseStage extends Stage {
           declaredMarkets,
         },
         alarmEmail: environment.alarmEmail,
+        uploads: { domainName: environment.domainName, markets: this.uploadingMarkets(plan, site.markets) },
         cdnLogBucketName: keepsCdnLogs ? cdnLogBucketName(phase.phase, account, location.region) : undefined,
         replicationSource: readByLater.length
           ? { phase: phase.phase, location: location.id, services: readByLater }
@@ -165,6 +167,7 @@ export class PhaseStage extends Stage {
           sources,
           marketColumn: legacy.database.marketColumn,
           declaredMarkets,
+          alarmEmail: environment.alarmEmail,
         });
         // DMS runs here and sees every row it copies.
         declareResidency(transfer, { markets: moved, location: sourceLocation });
@@ -266,8 +269,36 @@ export class PhaseStage extends Stage {
       if (logStack) edge.addStackDependency(logStack, 'CloudFront writes its logs to a bucket of this stack.');
     }
 
-    // Goals: canaries near each market the phase serves, and its exit criteria (see addWatchStacks).
-    addWatchStacks(this, { plan, phase, environment, tags });
+    // Goals: canaries near each market the phase serves, its exit criteria, and its dashboard,
+    // which also shows what every other stack of the phase watches (see addWatchStacks).
+    const watched = this.node.children.flatMap((c) =>
+      c instanceof DataStack || c instanceof ProviderSiteStack || c instanceof TransferStack || c instanceof HealthStack
+        ? c.migrationAlarms.signals
+        : [],
+    );
+    addWatchStacks(this, { plan, phase, environment, tags, watched });
+  }
+
+  /**
+   * The markets whose users upload to a site's object stores, with where their users are (the
+   * region nearest them) and whether their data may leave their country at all.
+   */
+  private uploadingMarkets(plan: MigrationPlan, markets: readonly string[]): UploadingMarket[] {
+    const legacy = plan.platform.legacy;
+    const countryOf = (locationId: string): string | undefined => {
+      if (locationId === legacy.id) return legacy.country;
+      const location = plan.location(locationId);
+      return location.kind === 'aws' ? AWS_REGION_COUNTRIES[location.region] : location.country;
+    };
+    return markets.map((code) => {
+      if (code === REST_OF_WORLD) return { code, mayLeaveCountry: true };
+      const market = plan.market(code);
+      return {
+        code,
+        nearestRegion: market?.canaryRegion,
+        mayLeaveCountry: (market?.allowedLocations ?? []).some((l) => countryOf(l) !== code),
+      };
+    });
   }
 
   /** Replications into a site of this phase whose rows come from an earlier phase's AWS site. */

@@ -4,7 +4,8 @@ import { declareResidency, NO_PERSONAL_DATA } from '../compliance/residency/resi
 import type { MigrationPlan } from '../config/migration-plan';
 import type { EnvironmentConfig, PhaseConfig } from '../config/schema';
 import { layerName } from '../constructs/market-routing';
-import { goalCanaryName, stackId, stackName } from '../naming';
+import type { WatchedSignal } from '../constructs/migration-alarms';
+import { goalCanaryName, phaseDashboardName, stackId, stackName } from '../naming';
 import { type MarketProbe, WatchStack } from '../stacks/watch-stack';
 
 /** Props for {@link addWatchStacks}. */
@@ -14,12 +15,18 @@ export interface WatchStacksProps {
   readonly environment: EnvironmentConfig;
   /** Tags of a stack of this phase at a location (or region). */
   readonly tags: (location: string) => Record<string, string>;
+  /**
+   * What the phase's other stacks watch (tunnels, health checks, replications...), for its dashboard.
+   * @default - the goals only
+   */
+  readonly watched?: readonly WatchedSignal[];
 }
 
 /**
  * Which watch stacks a phase has: one per region a canary of its markets runs in (the region
  * nearest each market, from the plan), and one in its goals region for the goal alarms, the exit
- * composite and the dashboard (the same stack when a canary runs there too). Each canary probes
+ * composite and the phase's one dashboard (the same stack when a canary runs there too), which
+ * also shows what the phase's other stacks watch. Each canary probes
  * every service of the phase at the market's layer name, `p<phase>.<market>.<service>.<domain>`,
  * which exists whether the phase's site takes the traffic yet or passes it down, and so measures
  * what the phase gives the market, provider sites (Brazil) included.
@@ -60,7 +67,7 @@ export function addWatchStacks(stage: Stage, props: WatchStacksProps): WatchStac
       stackName: stackName({ phase: phase.phase, workload: phase.workload, tier: 'watch', location: region }),
       description: `Phase ${phase.phase} (${phase.name}): ${[
         probes.length ? `goal canaries for ${probes.map((p) => p.market).join(', ')}` : '',
-        region === goalsRegion ? 'goal alarms, exit criteria and dashboard' : '',
+        region === goalsRegion ? "goal alarms, exit criteria and the phase's dashboard" : '',
       ]
         .filter(Boolean)
         .join('; ')} in ${region}.`,
@@ -85,6 +92,10 @@ export function addWatchStacks(stage: Stage, props: WatchStacksProps): WatchStac
                 services: phase.services,
               })),
             }
+          : undefined,
+      dashboard:
+        region === goalsRegion
+          ? { name: phaseDashboardName(phase.phase, phase.workload), watched: props.watched ?? [] }
           : undefined,
     });
     declareResidency(stack, {

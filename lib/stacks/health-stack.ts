@@ -22,13 +22,16 @@ export interface HealthStackProps extends StackProps {
  * One per phase, in us-east-1: Route 53 publishes health-check metrics only there
  * (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/monitoring-health-checks.html), so the
  * alarms on the checks that move users between a site and the layer below live here, with their
- * topic and the phase's health dashboard. Health-check IDs arrive from the regional stacks by
+ * topic (the phase's dashboard, in its goals region, shows each check). Health-check IDs arrive from the regional stacks by
  * `Fn::GetStackOutput`.
  */
 export class HealthStack extends Stack {
+  /** The health checks' alarms; the phase's dashboard shows what they watch. */
+  public readonly migrationAlarms: MigrationAlarms;
+
   constructor(scope: Construct, id: string, props: HealthStackProps) {
     super(scope, id, { ...props, crossRegionReferences: true });
-    const alarms = new MigrationAlarms(this, 'Alarms', { email: props.alarmEmail });
-    for (const { target, check } of props.healthChecks) alarms.watchHealthCheck(target, check);
+    this.migrationAlarms = new MigrationAlarms(this, 'Alarms', { email: props.alarmEmail });
+    for (const { target, check } of props.healthChecks) this.migrationAlarms.watchHealthCheck(target, check);
   }
 }

@@ -55,21 +55,27 @@ export interface ProviderSiteStackProps extends StackProps {
 export class ProviderSiteStack extends RegionalStack {
   /** The Route 53 health checks behind this stack's records, alarmed on in us-east-1 (see HealthStack). */
   public readonly healthChecks: { readonly target: string; readonly check: route53.HealthCheck }[] = [];
+  /** Alarms on the VPNs, the provider's hosts and the replications; the phase's dashboard shows them. */
+  public readonly migrationAlarms: MigrationAlarms;
+
   constructor(scope: Construct, id: string, props: ProviderSiteStackProps) {
     super(scope, id, props);
     const zone = route53.PublicHostedZone.fromHostedZoneAttributes(this, 'Zone', {
       hostedZoneId: props.hostedZoneId,
       zoneName: props.domainName,
     });
+    const replicates = (props.replication?.services ?? []).some((s) => s.config.database?.legacySchema);
     const logsKey = new RegionalKey(this, 'LogsKey', {
       description: `Flow logs of ${this.stackName}`,
-      usedBy: ['logs', 'alarms'],
+      // EventBridge publishes the replications' state changes to the alarm topic it encrypts.
+      usedBy: replicates ? ['logs', 'alarms', 'events'] : ['logs', 'alarms'],
     }).key;
     const network = new RegionalNetwork(this, 'Network', { cidr: props.vpcCidr, logsKey, vpnPeers: props.vpnPeers });
     const migrationAlarms = new MigrationAlarms(this, 'MigrationAlarms', {
       encryptionKey: logsKey,
       email: props.alarmEmail,
     });
+    this.migrationAlarms = migrationAlarms;
     props.vpnPeers.forEach((peer, i) => {
       migrationAlarms.watchVpn(peer.id, network.vpnConnections[i]);
     });
@@ -90,7 +96,7 @@ export class ProviderSiteStack extends RegionalStack {
       for (const { config, markets } of replication.services) {
         const database = config.database;
         if (!database?.legacySchema) continue;
-        new MarketReplication(this, `${constructId(config.name)}Replication`, {
+        const market = new MarketReplication(this, `${constructId(config.name)}Replication`, {
           vpc: network.vpc,
           subnetIds: network.vpc.selectSubnets({ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }).subnetIds,
           encryptionKey: key,
@@ -110,6 +116,7 @@ export class ProviderSiteStack extends RegionalStack {
           declaredMarkets: replication.declaredMarkets,
           identifier: serviceResourceIdentifier(this.stackName, config.name),
         });
+        migrationAlarms.watchReplication(market);
       }
     }
     for (const { config, routing } of props.services) {

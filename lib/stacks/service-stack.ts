@@ -10,14 +10,7 @@ import { RelationalStore } from '../constructs/relational-store';
 import { ServiceAlarms } from '../constructs/service-alarms';
 import { WebService } from '../constructs/web-service';
 import { constructId } from '../naming';
-import type { DataStack } from './data-stack';
-
-/**
- * Where a service with an object store (`objectStore: true` in the plan) receives uploads: its
- * web ACL lets `POST` and `PUT` bodies over 8 KB through under this prefix only, and the container
- * reads it from `UPLOAD_PATH`. A contract between this app and the service's code.
- */
-export const UPLOAD_PATH_PREFIX = '/uploads/';
+import { type DataStack, UPLOAD_KEY_PREFIX } from './data-stack';
 
 /** One service as this region runs it, with its routing. */
 export interface RegionalService {
@@ -93,7 +86,6 @@ export class ServiceStack extends Stack {
         accessLogsBucket: data.accessLogsBucket,
         logsKey: data.logsKey,
         taskRole: data.serviceRoles.get(config.name),
-        uploadPathPrefixes: objects ? [UPLOAD_PATH_PREFIX] : undefined,
         environment: {
           SERVICE_NAME: config.name,
           ...(database && {
@@ -104,7 +96,13 @@ export class ServiceStack extends Stack {
             DB_USER: 'app',
             DB_AUTH: 'iam',
           }),
-          ...(objects && { OBJECT_BUCKET: objects.bucketName, UPLOAD_PATH: UPLOAD_PATH_PREFIX }),
+          // Users upload straight to the bucket with URLs the service presigns under this prefix
+          // (on the accelerate endpoint when the bucket takes it); no upload crosses the web ACL.
+          ...(objects && {
+            OBJECT_BUCKET: objects.bucket.bucketName,
+            UPLOAD_KEY_PREFIX,
+            OBJECT_BUCKET_ACCELERATED: String(objects.transferAcceleration),
+          }),
         },
       });
       if (database) {

@@ -3,6 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { Construct } from 'constructs';
 import type { ServiceConfig } from '../config/schema';
 import { MarketReplication } from '../constructs/market-replication';
+import { MigrationAlarms } from '../constructs/migration-alarms';
 import { RegionalKey } from '../constructs/regional-key';
 import { RelationalStore } from '../constructs/relational-store';
 import { constructId, replicationSourceExportName, serviceResourceIdentifier } from '../naming';
@@ -41,6 +42,8 @@ export interface TransferStackProps extends StackProps {
   readonly sources: readonly TransferSource[];
   readonly marketColumn: string;
   readonly declaredMarkets: readonly string[];
+  /** Subscribed to the replications' alarm topic. @default - no subscription */
+  readonly alarmEmail?: string;
 }
 
 /**
@@ -53,6 +56,8 @@ export interface TransferStackProps extends StackProps {
 export class TransferStack extends RegionalStack {
   /** One peering per source, with the source VPC's range, for the target side's routes. */
   public readonly peerings: readonly TransferPeering[];
+  /** The replications' state changes, to a topic of this stack; the phase's dashboard shows them. */
+  public readonly migrationAlarms: MigrationAlarms;
 
   constructor(scope: Construct, id: string, props: TransferStackProps) {
     super(scope, id, { ...props, crossRegionReferences: true });
@@ -60,6 +65,9 @@ export class TransferStack extends RegionalStack {
       description: `Replication storage and credentials of ${this.stackName}`,
     }).key;
     const target = props.target;
+    // Its topic has a key of its own, which lets CloudWatch and EventBridge of this account use it.
+    const migrationAlarms = new MigrationAlarms(this, 'MigrationAlarms', { email: props.alarmEmail });
+    this.migrationAlarms = migrationAlarms;
 
     this.peerings = props.sources.map((source) => {
       const imported = (what: string) =>
@@ -97,7 +105,7 @@ export class TransferStack extends RegionalStack {
         );
         const targetCluster = target.databases.get(config.name);
         if (!targetCluster) throw new Error(`${target.stackName} has no ${config.name} database to fill`);
-        new MarketReplication(this, `${name}${constructId(config.name)}Replication`, {
+        const replication = new MarketReplication(this, `${name}${constructId(config.name)}Replication`, {
           vpc,
           subnetIds,
           encryptionKey: key,
@@ -124,6 +132,7 @@ export class TransferStack extends RegionalStack {
           declaredMarkets: props.declaredMarkets,
           identifier: serviceResourceIdentifier(this.stackName, config.name),
         });
+        migrationAlarms.watchReplication(replication);
       }
       return {
         phase: source.phase,

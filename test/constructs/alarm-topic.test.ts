@@ -1,6 +1,7 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { AlarmTopic } from '../../lib/constructs/alarm-topic';
 import { cdkJsonContext } from '../support/harness';
@@ -80,6 +81,41 @@ describe('AlarmTopic', () => {
       KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Given'), 'Arn'] },
     });
     expect(JSON.stringify(template.findResources('AWS::KMS::Key'))).not.toContain('cloudwatch.amazonaws.com');
+  });
+
+  test('allowEventRule lets that rule alone publish, and EventBridge of this account use its own key', () => {
+    // GIVEN / WHEN
+    const template = stackWith((stack) => {
+      const topic = new AlarmTopic(stack, 'Topic');
+      const rule = new events.Rule(stack, 'Rule', { eventPattern: { source: ['aws.dms'] } });
+      topic.allowEventRule(rule);
+    });
+    // THEN
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          {
+            Sid: 'AllowEventRule1',
+            Effect: 'Allow',
+            Principal: { Service: 'events.amazonaws.com' },
+            Action: 'sns:Publish',
+            Resource: { Ref: Match.stringLikeRegexp('^Topic') },
+            Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [Match.stringLikeRegexp('^Rule'), 'Arn'] } } },
+          },
+        ]),
+      },
+    });
+    const keyPolicy = JSON.stringify(Object.values(template.findResources('AWS::KMS::Key'))[0].Properties.KeyPolicy);
+    expect(keyPolicy).toContain('events.amazonaws.com');
+    expect(keyPolicy).toContain('"aws:SourceAccount":"123456789012"');
+  });
+
+  test("allowEventRule leaves a given key's policy alone: the key's owner grants EventBridge", () => {
+    const template = stackWith((stack) => {
+      const topic = new AlarmTopic(stack, 'Topic', { encryptionKey: new kms.Key(stack, 'Given') });
+      topic.allowEventRule(new events.Rule(stack, 'Rule', { eventPattern: { source: ['aws.dms'] } }));
+    });
+    expect(JSON.stringify(template.findResources('AWS::KMS::Key'))).not.toContain('events.amazonaws.com');
   });
 
   test('the topic is its Default child: its logical ID is that of a topic at the same path', () => {

@@ -3,6 +3,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AlarmTopic } from '../../lib/constructs/alarm-topic';
 import { GoalCanary, type GoalCanaryProps } from '../../lib/constructs/goal-canary';
+import { PhaseDashboard } from '../../lib/constructs/phase-dashboard';
 import { PhaseGoals, type WatchedMarketGoals } from '../../lib/constructs/phase-goals';
 import { WatchStack } from '../../lib/stacks/watch-stack';
 
@@ -76,6 +77,32 @@ describe('goal constructs', () => {
           probeEvery: Duration.minutes(1),
         }),
       /a watch stack needs canaries or the phase's goals/,
+    ],
+    [
+      "a watch stack has the phase's goals but not its dashboard",
+      () =>
+        new WatchStack(new App(), 'Watch', {
+          env: { account: '111111111111', region: 'us-west-1' },
+          phase: 1,
+          probes: [],
+          metricsRegion: 'us-west-1',
+          probeEvery: Duration.minutes(1),
+          goals: {
+            phase: 1,
+            phaseName: 'Test',
+            markets: [market('SG')],
+            cutoverComplete: true,
+            cutoverPercent: 100,
+            latencyWindow: Duration.hours(1),
+            availabilityWindow: Duration.days(1),
+          },
+        }),
+      /the phase's dashboard lives with its goals/,
+    ],
+    [
+      "a dashboard's name has a character CloudWatch refuses",
+      () => new PhaseDashboard(stack(), 'Dashboard', { dashboardName: 'migration p1', summary: 'x', sections: [] }),
+      /dashboard name "migration p1" must be 1 to 255 of A-Z, a-z, 0-9/,
     ],
   ])('fails if %s', (_name, build, message) => {
     expect(build).toThrow(message);

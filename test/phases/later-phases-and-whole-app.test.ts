@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
+import { phaseDashboardName } from '../../lib/naming';
 import type { ResidencyJson } from '../../lib/report/assembly';
 import { readValidationFailures } from '../../lib/report/validation-failures';
+import { UPLOAD_KEY_PREFIX } from '../../lib/stacks/data-stack';
 import { defaultAssembly, defaultPlan } from '../support/harness';
 import { asPairs, pinnedDataStack, statefulIds } from '../support/pinned-logical-ids';
 
@@ -62,6 +64,76 @@ describe('Phase 2: accounts, messaging and photo sync', () => {
       },
       LoggingConfiguration: Match.objectLike({ LogFilePrefix: 'PhotosObjects/' }),
     });
+  });
+
+  // biome-ignore lint/suspicious/noExplicitAny: template JSON
+  const statementsOf = (template: any, rolePrefix: string): any[] =>
+    Object.entries(template.findResources('AWS::IAM::Policy'))
+      .filter(([id]) => id.startsWith(rolePrefix))
+      // biome-ignore lint/suspicious/noExplicitAny: template JSON
+      .flatMap(([, p]: [string, any]) => p.Properties.PolicyDocument.Statement);
+  // biome-ignore lint/suspicious/noExplicitAny: template JSON
+  const objectPattern = (resource: any): string =>
+    JSON.stringify(resource).replace(/.*"PhotosObjectsA7C40916","Arn"\]\},"([^"]*)".*/, '$1');
+
+  test.each([
+    [2, 'Data-us-west-2'],
+    [2, 'Data-ap-southeast-1'],
+    [3, 'Data-ap-south-1'],
+  ])(
+    'phase %i %s: photo tasks put objects under uploads/ only, read and delete any key, with the data key',
+    (phase, id) => {
+      const statements = statementsOf(synth.template(phase, id), 'PhotosTaskRole');
+      const grants = (action: string) =>
+        statements
+          .filter((s) => [s.Action].flat().includes(action))
+          .flatMap((s) => [s.Resource].flat())
+          .map(objectPattern);
+      expect(grants('s3:PutObject')).toEqual([`/${UPLOAD_KEY_PREFIX}*`]);
+      expect(grants('s3:Abort*')).toEqual([`/${UPLOAD_KEY_PREFIX}*`]);
+      expect(grants('s3:GetObject*')).toContain('/*');
+      expect(grants('s3:DeleteObject*')).toEqual(['/*']);
+      // SSE-KMS: uploading needs kms:GenerateDataKey, reading kms:Decrypt, on the bucket's key.
+      const kms = statements.filter((s) => JSON.stringify(s.Resource).includes('DataKey17AFBB84'));
+      expect(kms.flatMap((s) => [s.Action].flat())).toEqual(
+        expect.arrayContaining(['kms:GenerateDataKey*', 'kms:Decrypt']),
+      );
+    },
+  );
+
+  test.each([
+    [2, 'Data-us-west-2', 'Enabled'],
+    [2, 'Data-ap-southeast-1', 'Enabled'],
+    // India uploads to Mumbai from India: nothing to gain.
+    [3, 'Data-ap-south-1', undefined],
+  ])(
+    "phase %i %s: browsers PUT from the photo service's names only; Transfer Acceleration %s",
+    (phase, id, accelerated) => {
+      const [bucket] = Object.values(synth.template(phase, id).findResources('AWS::S3::Bucket')).filter(
+        (b) => b.Properties.CorsConfiguration,
+      );
+      expect(bucket.Properties.CorsConfiguration.CorsRules).toEqual([
+        expect.objectContaining({
+          AllowedMethods: ['PUT'],
+          AllowedOrigins: ['https://photos.shop.example.com', 'https://*.photos.shop.example.com'],
+        }),
+      ]);
+      expect(bucket.Properties.AccelerateConfiguration?.AccelerationStatus).toBe(accelerated);
+    },
+  );
+
+  test('photo tasks get the bucket, the upload prefix and whether to sign for the accelerate endpoint', () => {
+    const [task] = Object.values(
+      synth.template(2, 'Service-ap-southeast-1').findResources('AWS::ECS::TaskDefinition'),
+    ).filter((t) => JSON.stringify(t).includes('OBJECT_BUCKET'));
+    expect(task.Properties.ContainerDefinitions[0].Environment).toEqual(
+      expect.arrayContaining([
+        { Name: 'OBJECT_BUCKET', Value: expect.objectContaining({ 'Fn::GetStackOutput': expect.anything() }) },
+        { Name: 'UPLOAD_KEY_PREFIX', Value: UPLOAD_KEY_PREFIX },
+        { Name: 'OBJECT_BUCKET_ACCELERATED', Value: 'true' },
+      ]),
+    );
+    expect(JSON.stringify(task)).not.toContain('UPLOAD_PATH');
   });
 
   test('a task role may connect to its own database only, as the app user, through IAM', () => {
@@ -326,6 +398,119 @@ describe('Phase 3: in-country markets', () => {
     // Mumbai owns no geolocation records: phase 1 and 2 own those, so deploying phase 3 collides with nothing.
     service.resourcePropertiesCountIs('AWS::Route53::RecordSet', { GeoLocation: Match.anyValue() }, 0);
   });
+});
+
+describe("each phase's dashboard", () => {
+  // biome-ignore lint/suspicious/noExplicitAny: template JSON
+  type Json = any;
+  type StackInfo = { id: string; region: string; stackName: string };
+  const stacksOf = (phase: number): StackInfo[] =>
+    synth.stackIds(phase).map((id) => {
+      const artifact = synth.artifact(phase, id);
+      return { id, region: artifact.environment.region, stackName: artifact.stackName };
+    });
+  const dashboards = (phase: number) =>
+    stacksOf(phase).flatMap((stack) =>
+      Object.values(synth.template(phase, stack.id).findResources('AWS::CloudWatch::Dashboard')).map((dashboard) => ({
+        stack,
+        dashboard,
+      })),
+    );
+  /** The body as JSON, each token (a reference) replaced by a string that says what it refers to. */
+  const body = (dashboard: Json): Json => {
+    const [, parts] = dashboard.Properties.DashboardBody['Fn::Join'];
+    return JSON.parse(
+      parts.map((p: Json) => (typeof p === 'string' ? p : JSON.stringify(p).replace(/"/g, "'"))).join(''),
+    );
+  };
+  const phaseDashboard = (phase: number) => {
+    const found = dashboards(phase).filter(({ stack }) => stack.id.startsWith('Watch-'));
+    expect(found).toHaveLength(1);
+    return { ...found[0], widgets: body(found[0].dashboard).widgets as Json[] };
+  };
+
+  test.each([1, 2, 3])(
+    'phase %i has one, in its goals region, named after the phase; only service stacks keep their own',
+    (phase) => {
+      const config = synth.plan.phase(phase);
+      const { stack, dashboard } = phaseDashboard(phase);
+      expect(stack.region).toBe(synth.plan.goalsRegion(config));
+      expect(dashboard.Properties.DashboardName).toBe(phaseDashboardName(phase, config.workload));
+      expect(
+        dashboards(phase)
+          .map(({ stack }) => stack.id.split('-')[0])
+          .sort(),
+      ).toEqual(
+        [
+          'Watch',
+          ...stacksOf(phase)
+            .filter((s) => s.id.startsWith('Service-'))
+            .map(() => 'Service'),
+        ].sort(),
+      );
+    },
+  );
+
+  test.each([1, 2, 3])(
+    'phase %i shows every VPN tunnel, health check and replication rule of the phase, each read in its own region',
+    (phase) => {
+      const { widgets } = phaseDashboard(phase);
+      const shown = (namespace: string, metric: string) =>
+        widgets
+          .filter((w) => w.type === 'metric')
+          .flatMap((w) =>
+            w.properties.metrics
+              .filter((m: Json) => m[0] === namespace && m[1] === metric)
+              .map((m: Json) => [m[3], w.properties.region]),
+          );
+      const expected = (type: string, region: (stack: StackInfo) => string) =>
+        stacksOf(phase).flatMap((stack) =>
+          Object.keys(synth.template(phase, stack.id).findResources(type)).map((id) => [
+            stack.stackName,
+            id,
+            region(stack),
+          ]),
+        );
+      for (const [namespace, metric, type, region] of [
+        ['AWS/VPN', 'TunnelState', 'AWS::EC2::VPNConnection', (s: StackInfo) => s.region],
+        ['AWS/Route53', 'HealthCheckStatus', 'AWS::Route53::HealthCheck', () => 'us-east-1'],
+        ['AWS/Events', 'MatchedEvents', 'AWS::Events::Rule', (s: StackInfo) => s.region],
+      ] as const) {
+        const want = expected(type, region);
+        const got = shown(namespace, metric);
+        expect([metric, got.length]).toEqual([metric, want.length]);
+        for (const [stackName, id, inRegion] of want) {
+          expect([
+            metric,
+            id,
+            got.some(
+              ([ref, r]: [string, string]) =>
+                ref.includes(`'StackName':'${stackName}'`) && ref.includes(`Ref${id}`) && r === inRegion,
+            ),
+          ]).toEqual([metric, id, true]);
+        }
+      }
+      expect(shown('AWS/VPN', 'TunnelState').length).toBeGreaterThan(0);
+    },
+  );
+
+  test.each([1, 2, 3])(
+    "phase %i's metric widgets all name their region; alarm widgets show only the dashboard stack's own alarms",
+    (phase) => {
+      const { widgets } = phaseDashboard(phase);
+      const metrics = widgets.filter((w) => w.type === 'metric');
+      expect(metrics.length).toBeGreaterThan(0);
+      for (const w of metrics)
+        expect([w.properties.title, w.properties.region]).toEqual([
+          w.properties.title,
+          expect.stringMatching(/^[a-z]{2}-[a-z]+-\d$/),
+        ]);
+      const alarms = widgets.filter((w) => w.type === 'alarm').flatMap((w) => w.properties.alarms as string[]);
+      expect(alarms.length).toBeGreaterThan(0);
+      // A reference within the stack is a GetAtt; another stack's alarm would be a GetStackOutput.
+      for (const alarm of alarms) expect(alarm).toMatch(/^\{'Fn::GetAtt':\['Goals\w+','Arn'\]\}$/);
+    },
+  );
 });
 
 describe('Data residency of the whole app', () => {
