@@ -121,6 +121,9 @@ export const MarketSchema = z.strictObject({
     .array(id('location id'))
     .describe("Locations where this market's users' personal data may live. Empty: nowhere yet (stays unserved)."),
   note: z.string().optional().describe('Why the list is what it is (the law, the contract).'),
+  dataStaysIn: CountryCode.optional().describe(
+    "The country whose law requires this market's personal data to be stored there (data localization, such as RU under Federal Law 242-FZ): every allowed location must be in that country, so no edit of allowedLocations can place the data abroad unnoticed. Default: no such requirement; allowedLocations alone decides.",
+  ),
   canaryRegion: z
     .string()
     .min(1)

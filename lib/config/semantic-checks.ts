@@ -112,30 +112,6 @@ function checkData(platform: PlatformConfig, phases: readonly ParsedPhase[], rep
         }
       }
     });
-    // A transfer stack is one per source location in a phase (`Transfer-<source>`), feeding one site.
-    const fedBy = new Map<string, string>();
-    const reported = new Set<string>();
-    phase.locations.forEach((site, i) => {
-      for (const service of phase.services) {
-        for (const { source } of plan.replications(phase.phase, site.location, service)) {
-          if (source === 'legacy') continue;
-          const other = fedBy.get(source.locationId);
-          if (
-            other !== undefined &&
-            other !== site.location &&
-            !reported.has(`${site.location}|${source.locationId}`)
-          ) {
-            reported.add(`${site.location}|${source.locationId}`);
-            report(
-              file,
-              ['locations', i, 'markets'],
-              `${describeValue(site.location)} and ${describeValue(other)} would both take rows from ${describeValue(source.locationId)} in this phase, and one phase moves rows out of a location into one site only; expected the markets that come from ${describeValue(source.locationId)} served by one location of this phase (or by a phase of their own)`,
-            );
-          }
-          fedBy.set(source.locationId, site.location);
-        }
-      }
-    });
   }
 }
 
@@ -220,6 +196,23 @@ function checkPlatform(file: string, platform: PlatformConfig, report: Report): 
         );
       }
     });
+    // Data localization: the law names the country, so every allowed location must be in it.
+    const country = market.dataStaysIn;
+    if (country !== undefined) {
+      market.allowedLocations.forEach((loc, j) => {
+        if (!known.includes(loc)) return;
+        const where = countryOf(platform, loc);
+        if (where === country) return;
+        const regions = Object.entries(AWS_REGION_COUNTRIES)
+          .filter(([, c]) => c === country)
+          .map(([r]) => r);
+        report(
+          file,
+          ['markets', i, 'allowedLocations', j],
+          `${describeValue(loc)} is in ${where}, but ${market.code}'s data must stay in ${country} (dataStaysIn: ${country}${market.note ? `; ${market.note}` : ''}), expected only locations in ${country}: ${regions.length ? `the AWS region(s) ${regions.join(', ')} or ` : 'no AWS region is there; '}a provider site with country: ${country}`,
+        );
+      });
+    }
     for (const j of duplicates(market.allowedLocations, (l) => l)) {
       report(
         file,
@@ -383,14 +376,17 @@ function checkPhase(file: string, phase: PhaseConfig, platform: PlatformConfig, 
         return;
       }
       servedBy.set(market, i);
-      const allowed = platform.markets.find((m) => m.code === market)?.allowedLocations;
+      const declared = platform.markets.find((m) => m.code === market);
+      const allowed = declared?.allowedLocations;
+      // The market's note says why (the law): quoted, so a refusal explains itself.
+      const note = declared?.note;
       // An unknown allowed location is reported in platform.yaml; it may be this one misspelled.
       const allowedHaveTypo = allowed?.some((l) => !locationIds.includes(l) && l !== platform.legacy.id);
       if (allowed && !allowed.includes(site.location) && !allowedHaveTypo) {
         report(
           file,
           path,
-          `market ${describeValue(market)} may not have its data in ${describeValue(site.location)} (${countryOf(platform, site.location)}), expected a location it allows: ${allowed.length ? allowed.join(', ') : 'none yet'}`,
+          `market ${describeValue(market)} may not have its data in ${describeValue(site.location)} (${countryOf(platform, site.location)}), expected a location it allows: ${allowed.length ? allowed.join(', ') : 'none yet'}${note ? ` (${market}: ${note})` : ''}`,
         );
       }
     });

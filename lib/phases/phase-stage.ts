@@ -13,7 +13,7 @@ import { HealthStack } from '../stacks/health-stack';
 import { LinkStack } from '../stacks/link-stack';
 import { ProviderSiteStack } from '../stacks/provider-site-stack';
 import { type RegionalService, ServiceStack } from '../stacks/service-stack';
-import { type TransferPeering, TransferStack } from '../stacks/transfer-stack';
+import { type TransferPeering, TransferStack, type TransferTarget } from '../stacks/transfer-stack';
 import { addWatchStacks } from './watch-composition';
 
 /** A replication into a site from an earlier phase's site (not from legacy). */
@@ -133,62 +133,75 @@ export class PhaseStage extends Stage {
     }
 
     // Region to region: rows of markets an earlier phase served move from its region into this
-    // phase's site, by a transfer stack in the source region and a link stack beside the target.
+    // phase's sites, by one transfer stack per source location (feeding each site whose rows are
+    // there) and a link stack beside each receiving site.
+    const transfersFrom = new Map<string, TransferTarget[]>();
     for (const { site, location } of plan.awsSites(phase)) {
       const transfers = this.regionTransfers(plan, phase, location.id);
-      const target = dataByLocation.get(location.id) as DataStack;
-      const bySourceRegion = new Map<string, typeof transfers>();
+      const bySourceLocation = new Map<string, RegionTransfer[]>();
       for (const t of transfers) {
-        const region = plan.regionOf(t.source.locationId);
-        bySourceRegion.set(region, [...(bySourceRegion.get(region) ?? []), t]);
+        bySourceLocation.set(t.source.locationId, [...(bySourceLocation.get(t.source.locationId) ?? []), t]);
       }
-      const peerings: TransferPeering[] = [];
-      for (const [region, fromRegion] of bySourceRegion) {
-        const sourceLocation = fromRegion[0].source.locationId;
-        const sources = [...new Set(fromRegion.map((t) => t.source.phase))].map((sourcePhase) => {
+      for (const [sourceLocation, fromThere] of bySourceLocation) {
+        const sources = [...new Set(fromThere.map((t) => t.source.phase))].map((sourcePhase) => {
           const sourceSite = plan.phase(sourcePhase).locations.find((l) => l.location === sourceLocation);
           return {
             phase: sourcePhase,
             location: sourceLocation,
             cidr: sourceSite?.vpcCidr as string,
-            services: fromRegion
+            services: fromThere
               .filter((t) => t.source.phase === sourcePhase)
               .map((t) => ({ config: plan.service(t.service), markets: t.markets })),
           };
         });
-        const moved = [...new Set(fromRegion.flatMap((t) => t.markets))];
-        const transfer = new TransferStack(this, stackId('transfer', sourceLocation), {
-          env: { account, region },
-          stackName: name('transfer', sourceLocation),
-          description: `Phase ${phase.phase} (${phase.name}): replication of ${moved.join(', ')} rows from ${region} into ${location.region}.`,
-          tags: tags(sourceLocation),
-          target,
-          targetCidr: site.vpcCidr as string,
-          sources,
-          marketColumn: legacy.database.marketColumn,
-          declaredMarkets,
-          alarmEmail: environment.alarmEmail,
-        });
-        // DMS runs here and sees every row it copies.
-        declareResidency(transfer, { markets: moved, location: sourceLocation });
-        peerings.push(...transfer.peerings);
-      }
-      // One link per receiving site, whatever the number of source regions.
-      if (peerings.length > 0) {
-        const link = new LinkStack(this, stackId('link', location.id), {
-          env: { account, region: location.region },
-          stackName: name('link', location.id),
-          description: `Phase ${phase.phase} (${phase.name}): routes and database access for the replication from ${[...bySourceRegion.keys()].join(', ')}.`,
-          tags: tags(location.id),
-          data: target,
-          peerings,
-        });
-        declareResidency(link, {
-          markets: NO_PERSONAL_DATA,
+        const target = {
+          data: dataByLocation.get(location.id) as DataStack,
           location: location.id,
-          reason: 'Routes to a peered VPC and security-group rules only: no store, no copy of any row.',
-        });
+          cidr: site.vpcCidr as string,
+          sources,
+          // Keeps the IDs of a transfer into one site; a site added to a phase goes after the others.
+          firstOfPhase: phase.locations[0].location === location.id,
+        };
+        transfersFrom.set(sourceLocation, [...(transfersFrom.get(sourceLocation) ?? []), target]);
       }
+    }
+    const peerings: TransferPeering[] = [];
+    for (const [sourceLocation, targets] of transfersFrom) {
+      const region = plan.regionOf(sourceLocation);
+      const moved = [
+        ...new Set(targets.flatMap((t) => t.sources.flatMap((s) => s.services.flatMap((x) => x.markets)))),
+      ];
+      const transfer = new TransferStack(this, stackId('transfer', sourceLocation), {
+        env: { account, region },
+        stackName: name('transfer', sourceLocation),
+        description: `Phase ${phase.phase} (${phase.name}): replication of ${moved.join(', ')} rows from ${region} into ${targets.map((t) => plan.regionOf(t.location)).join(', ')}.`,
+        tags: tags(sourceLocation),
+        targets,
+        marketColumn: legacy.database.marketColumn,
+        declaredMarkets,
+        alarmEmail: environment.alarmEmail,
+      });
+      // DMS runs here and sees every row it copies.
+      declareResidency(transfer, { markets: moved, location: sourceLocation });
+      peerings.push(...transfer.peerings);
+    }
+    // One link per receiving site, whatever the number of source regions.
+    for (const { location } of plan.awsSites(phase)) {
+      const into = peerings.filter((p) => p.target === location.id);
+      if (into.length === 0) continue;
+      const link = new LinkStack(this, stackId('link', location.id), {
+        env: { account, region: location.region },
+        stackName: name('link', location.id),
+        description: `Phase ${phase.phase} (${phase.name}): routes and database access for the replication from ${[...new Set(into.map((p) => plan.regionOf(p.location)))].join(', ')}.`,
+        tags: tags(location.id),
+        data: dataByLocation.get(location.id) as DataStack,
+        peerings: into,
+      });
+      declareResidency(link, {
+        markets: NO_PERSONAL_DATA,
+        location: location.id,
+        reason: 'Routes to a peered VPC and security-group rules only: no store, no copy of any row.',
+      });
     }
 
     for (const { site: phaseSite, location } of plan.providerSites(phase)) {

@@ -100,7 +100,7 @@ describe('a synth that passes, and the report on it', () => {
   test('ends with one line saying which checks ran, on how much, and what they found', () => {
     expect(run.status).toBe(0);
     expect(lastLine(run.stderr)).toMatch(
-      /^Checks ran on \d+ stacks \([\d,]+ resources\): Plan \(4 files\), AwsSolutions \(\d+ rules\), PCI\.DSS\.321 \(\d+ rules\), DataResidency \(23 rules\), CloudFormation Validate skipped: CDK_VALIDATION=false; no unacknowledged finding, \d+ acknowledged/,
+      /^Checks ran on \d+ stacks \([\d,]+ resources\): Plan \(5 files\), AwsSolutions \(\d+ rules\), PCI\.DSS\.321 \(\d+ rules\), DataResidency \(23 rules\), CloudFormation Validate skipped: CDK_VALIDATION=false; no unacknowledged finding, \d+ acknowledged/,
     );
     const synth = JSON.parse(readFileSync(join(outdir, 'synth.json'), 'utf8'));
     expect(synth).toMatchObject({ environment: 'demo', phases: [1], strict: true, summary: lastLine(run.stderr) });

@@ -5,7 +5,7 @@ describe('selectFromContext', () => {
   const plan = defaultPlan();
 
   test('defaults to the default environment and every phase', () => {
-    expect(selectFromContext(plan, {})).toEqual({ environment: 'demo', phases: [1, 2, 3] });
+    expect(selectFromContext(plan, {})).toEqual({ environment: 'demo', phases: [1, 2, 3, 4] });
   });
 
   test('reads -c env and -c phases', () => {

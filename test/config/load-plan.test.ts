@@ -1,7 +1,8 @@
 import { parseDocument } from 'yaml';
+import { AWS_REGION_COUNTRIES } from '../../lib/config/aws-regions';
 import { loadPlan, type PlanSource } from '../../lib/config/load-plan';
 import { formatIssue, PlanError } from '../../lib/config/plan-error';
-import { defaultPlanSources } from '../support/harness';
+import { defaultPlan, defaultPlanSources } from '../support/harness';
 
 type Doc = ReturnType<typeof parseDocument>;
 type Edit = (doc: Doc) => void;
@@ -50,15 +51,15 @@ const add = (file: string, path: (string | number)[], value: unknown): Mutation 
 });
 
 describe('loadPlan', () => {
-  test('the default plan loads with three phases in order', () => {
+  test('the default plan loads with four phases in order', () => {
     // GIVEN the plan in phases/
     const { platform, phases } = defaultPlanSources();
     // WHEN
     const plan = loadPlan(platform, phases);
     // THEN
-    expect(plan.phases.map((p) => p.phase)).toEqual([1, 2, 3]);
+    expect(plan.phases.map((p) => p.phase)).toEqual([1, 2, 3, 4]);
     expect(plan.platform.markets.map((m) => m.code)).toEqual(
-      expect.arrayContaining(['US', 'SG', 'IN', 'BR', 'CN', 'RU']),
+      expect.arrayContaining(['US', 'SG', 'IN', 'BR', 'MX', 'TH', 'TR', 'CN', 'RU']),
     );
   });
 
@@ -72,7 +73,7 @@ describe('loadPlan', () => {
     [
       'a finished location that does not take all of its markets (stale rows elsewhere)',
       [set(P2, ['locations', 0, 'data', 'accounts'], 'finished')],
-      /^phases\/phase-2\.yaml:\d+: locations\[0\]\.data\.accounts: finished makes "us-west-2" the system of record for the accounts rows of US, \*, but cutoverPercent 50 still sends 50% elsewhere/,
+      /^phases\/phase-2\.yaml:\d+: locations\[0\]\.data\.accounts: finished makes "us-west-2" the system of record for the accounts rows of US, MX, TH, TR, \*, but cutoverPercent 50 still sends 50% elsewhere/,
     ],
     [
       "a copy marked ready while its source's own copy is still copying",
@@ -116,12 +117,12 @@ describe('loadPlan', () => {
     [
       'a market served where its data may not live',
       [add(P1, ['locations', 0, 'markets'], 'CN')],
-      /^phases\/phase-1\.yaml:\d+: locations\[0\]\.markets\[2\]: market "CN" may not have its data in "us-west-1" \(US\), expected a location it allows: bj-legacy/,
+      /^phases\/phase-1\.yaml:\d+: locations\[0\]\.markets\[5\]: market "CN" may not have its data in "us-west-1" \(US\), expected a location it allows: bj-legacy \(CN: PIPL and the Cybersecurity Law/,
     ],
     [
       'a market with no allowed location served',
       [add(P2, ['locations', 0, 'markets'], 'RU')],
-      /^phases\/phase-2\.yaml:\d+: locations\[0\]\.markets\[2\]: market "RU" may not have its data in "us-west-2" \(US\), expected a location it allows: none yet/,
+      /^phases\/phase-2\.yaml:\d+: locations\[0\]\.markets\[5\]: market "RU" may not have its data in "us-west-2" \(US\), expected a location it allows: none yet \(RU: Federal Law 242-FZ/,
     ],
     [
       'a market served twice in one phase',
@@ -233,6 +234,11 @@ describe('loadPlan', () => {
       /^phases\/phase-3\.yaml:\d+: locations\[0\]\.vpcCidr: location "ap-south-1" has no vpcCidr, expected an IPv4 CIDR block for its VPC/,
     ],
     [
+      "China's data allowed outside China (PIPL and the Cybersecurity Law keep it there)",
+      [add(PLATFORM, ['markets', 12, 'allowedLocations'], 'us-west-1')],
+      /^phases\/platform\.yaml:\d+: markets\[12\]\.allowedLocations\[1\]: "us-west-1" is in US, but CN's data must stay in CN \(dataStaysIn: CN; PIPL .*\), expected only locations in CN: the AWS region\(s\) cn-north-1, cn-northwest-1 or a provider site with country: CN/,
+    ],
+    [
       'a provider site managed from a region its market does not allow (replication runs there)',
       [
         set(PLATFORM, ['markets', 8, 'allowedLocations'], ['br-sao-paulo', 'bj-legacy']),
@@ -240,21 +246,6 @@ describe('loadPlan', () => {
         set(P1, ['edge', 'blockedMarkets'], ['CN', 'RU', 'BR']),
       ],
       /^phases\/phase-3\.yaml:\d+: locations\[1\]\.markets: BR's shop rows reach "br-sao-paulo" through its home region us-west-1, where replication runs, and BR does not allow it/,
-    ],
-    [
-      'two sites of one phase taking rows from the same earlier location',
-      [
-        {
-          file: P3,
-          raw: true,
-          edit: (t: string) =>
-            t.replace(
-              'markets: [IN]',
-              'markets: [IN]\n  - location: us-west-1\n    vpcCidr: 10.70.0.0/16\n    markets: [SG]',
-            ),
-        },
-      ],
-      /^phases\/phase-3\.yaml:\d+: locations\[\d\]\.markets: "(ap-south-1|us-west-1)" and "(ap-south-1|us-west-1)" would both take rows from "ap-southeast-1" in this phase/,
     ],
     [
       "a provider's network that overlaps a phase's VPC",
@@ -268,7 +259,13 @@ describe('loadPlan', () => {
     ],
     [
       'a first phase of a service with no rest-of-world location',
-      [{ file: P2, raw: true, edit: (t: string) => t.replace('markets: [US, "*"]', 'markets: [US]') }],
+      [
+        {
+          file: P2,
+          raw: true,
+          edit: (t: string) => t.replace('markets: [US, MX, TH, TR, "*"]', 'markets: [US, MX, TH, TR]'),
+        },
+      ],
       /^phases\/phase-2\.yaml:\d+: locations: service "accounts" starts in this phase but no location serves "\*"/,
     ],
     [
@@ -280,7 +277,7 @@ describe('loadPlan', () => {
           edit: (t: string) =>
             t.replace(
               'markets: [IN]',
-              'markets: [IN]\n  - location: us-west-1\n    vpcCidr: 10.70.0.0/16\n    markets: ["*"]',
+              'markets: [IN]\n  - location: us-west-1\n    vpcCidr: 10.100.0.0/16\n    markets: ["*"]',
             ),
         },
       ],
@@ -392,7 +389,7 @@ describe('loadPlan', () => {
     [
       'an availability goal one failed probe breaks (99.99 % of 1,440 probes a day)',
       [set(PLATFORM, ['goals', 'defaults', 'availabilityPercent'], 99.99)],
-      /^phases\/platform\.yaml:\d+: goals\.defaults\.availabilityPercent: 99\.99 % cannot be told from a single failed probe for US, SG, HK, TW, MY, ID, PH, IN, BR: phase 1 probes a market 1440 times per 24-hour window, so one failure already reads 99\.93 %; expected at most 99\.93/,
+      /^phases\/platform\.yaml:\d+: goals\.defaults\.availabilityPercent: 99\.99 % cannot be told from a single failed probe for US, SG, HK, TW, MY, ID, PH, IN, BR, MX, TH, TR: phase 1 probes a market 1440 times per 24-hour window, so one failure already reads 99\.93 %; expected at most 99\.93/,
     ],
     [
       "a market's availability goal its window cannot resolve",
@@ -519,5 +516,95 @@ describe('loadPlan', () => {
     expect(() => loadPlan(broken, phases)).toThrow(
       /has 1 problem; nothing was synthesized:\n {2}phases\/platform\.yaml:\d+: locations\[0\]\.region/,
     );
+  });
+});
+
+describe('Russia stays on the legacy data center: 242-FZ keeps its data in Russia, where the plan has no location', () => {
+  const plan = defaultPlan();
+  const ru = plan.platform.markets.findIndex((m) => m.code === 'RU');
+
+  test('no phase serves it, the CDN refuses it, and every service answers it from legacy, as today', () => {
+    expect(plan.market('RU')).toMatchObject({ allowedLocations: [], dataStaysIn: 'RU' });
+    expect(plan.sites().filter((s) => s.site.markets.includes('RU'))).toEqual([]);
+    expect(plan.cdnAudience(plan.phase(1)).blocked).toContain('RU');
+    for (const service of plan.platform.services.map((s) => s.name)) {
+      expect(plan.routes(service).find((r) => r.market === 'RU')).toMatchObject({
+        served: false,
+        targets: [{ setIdentifier: 'legacy', weight: 100 }],
+      });
+    }
+  });
+
+  // Every AWS location of every phase, one case each (a phase reports a market served twice once).
+  const awsSites = plan
+    .sites()
+    .filter((s) => s.location.kind === 'aws')
+    .map((s) => [s.phase.phase, s.location.id, s.phase.locations.indexOf(s.site)] as const);
+
+  test('the cases below cover every AWS location of the plan, the new regions included', () => {
+    expect(awsSites.map(([, location]) => location)).toEqual(
+      expect.arrayContaining(['us-west-1', 'ap-south-1', 'mx-central-1', 'ap-southeast-7', 'eu-central-1']),
+    );
+  });
+
+  test.each(awsSites)('fails if phase %i serves RU from %s, naming the law', (phase, location, index) => {
+    // WHEN RU is added to the location's markets, allowedLocations untouched
+    const found = problems(add(`phases/phase-${phase}.yaml`, ['locations', index, 'markets'], 'RU'));
+    // THEN it is refused, with the reason from the plan
+    expect(found).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          new RegExp(
+            `^phases/phase-${phase}\\.yaml:\\d+: locations\\[${index}\\]\\.markets\\[\\d+\\]: market "RU" may not have its data in "${location}" \\(${AWS_REGION_COUNTRIES[location]}\\), expected a location it allows: none yet \\(RU: Federal Law 242-FZ keeps Russian citizens' personal data in databases in Russia`,
+          ),
+        ),
+      ]),
+    );
+  });
+
+  test('fails if RU is allowed in any AWS region, so no edit of allowedLocations can serve it from one', () => {
+    // GIVEN every AWS region as a plan location, each allowed for RU
+    const regions = Object.keys(AWS_REGION_COUNTRIES);
+    const ids = regions.map((region) => plan.awsLocationOfRegion(region) ?? region);
+    const found = problems(
+      ...regions
+        .filter((region) => !plan.awsLocationOfRegion(region))
+        .map((region) => add(PLATFORM, ['locations'], { id: region, kind: 'aws', region })),
+      set(PLATFORM, ['markets', ru, 'allowedLocations'], ids),
+    );
+    // THEN every one of them is refused, none is in Russia
+    ids.forEach((id, j) => {
+      expect(found).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(
+            new RegExp(
+              `^phases/platform\\.yaml:\\d+: markets\\[${ru}\\]\\.allowedLocations\\[${j}\\]: "${id}" is in ${AWS_REGION_COUNTRIES[regions[j]]}, but RU's data must stay in RU \\(dataStaysIn: RU; Federal Law 242-FZ .*\\), expected only locations in RU: no AWS region is there; a provider site with country: RU$`,
+            ),
+          ),
+        ]),
+      );
+    });
+  });
+
+  test('a provider site in Russia is the one location the plan would accept for RU', () => {
+    // GIVEN a local provider in Moscow, allowed for RU (no phase serves it yet)
+    const found = problems(
+      add(PLATFORM, ['locations'], {
+        id: 'ru-moscow',
+        kind: 'provider',
+        country: 'RU',
+        provider: 'Moscow colocation partner',
+        city: 'Moscow',
+        endpoint: 'edge.ru-msk.partner.example.net',
+        homeRegion: 'eu-central-1',
+        vpnPeerAddress: '198.51.100.30',
+        bgpAsn: 65030,
+        networks: ['172.21.0.0/16'],
+        database: { endpoint: 'db.ru-msk.partner.example.net', port: 5432, engine: 'postgres' },
+      }),
+      set(PLATFORM, ['markets', ru, 'allowedLocations'], ['ru-moscow']),
+    );
+    // THEN the plan loads: the localization check refuses places, not Russia
+    expect(found).toEqual([]);
   });
 });

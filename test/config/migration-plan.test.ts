@@ -21,6 +21,11 @@ describe('MigrationPlan.routes', () => {
     // China is never served abroad; Russia has nowhere to go yet: both stay where they are
     ['shop', 'CN', { legacy: 100 }],
     ['accounts', 'RU', { legacy: 100 }],
+    ['photos', 'RU', { legacy: 100 }],
+    // the new markets stay where the rest of the world was (phases 1 and 2) while phase 4 copies their rows
+    ['shop', 'MX', { 'p1-us-west-1': 100, 'p4-mx-central-1': 0, legacy: 0 }],
+    ['shop', 'TH', { 'p1-us-west-1': 100, 'p4-ap-southeast-7': 0, legacy: 0 }],
+    ['photos', 'TR', { 'p2-us-west-2': 50, 'p4-eu-central-1': 0, legacy: 50 }],
   ])('%s for %s is weighted %j', (service, market, expected) => {
     expect(weights(service, market)).toEqual(expected);
   });
@@ -57,6 +62,9 @@ describe('MigrationPlan.routes', () => {
     expect(legacy.US).toBe(0);
     expect(legacy.BR).toBe(0);
     expect(legacy.CN).toBe(1);
+    expect(legacy.RU).toBe(1);
+    // served by phase 1 and phase 4: the layers are the fallback
+    expect(legacy.MX).toBeUndefined();
   });
 
   test('every declared market has a route, and weights of a market add up to 100', () => {
@@ -91,7 +99,8 @@ describe('MigrationPlan.routes', () => {
     // phase 1 blocks CN (allowed only in Beijing) and RU (nowhere yet); its logs are in us-west-1
     expect(plan.cdnAudience(plan.phase(1))).toEqual({
       blocked: ['CN', 'RU'],
-      viewers: ['US', 'SG', 'HK', 'TW', 'MY', 'ID', 'PH', 'IN', 'BR', '*'],
+      // Mexico, Thailand and Turkey allow us-west-1 (their laws permit the transfer): served and logged there
+      viewers: ['US', 'SG', 'HK', 'TW', 'MY', 'ID', 'PH', 'IN', 'BR', 'MX', 'TH', 'TR', '*'],
     });
     // a phase without a CDN refuses nobody
     expect(plan.cdnAudience(plan.phase(2)).blocked).toEqual([]);
@@ -109,14 +118,54 @@ describe('MigrationPlan.routes', () => {
   });
 
   test.each([
-    // phase 1 and 2 take their markets from legacy
-    [1, 'us-west-1', 'shop', ['US', '*']],
+    // phase 1 and 2 take their markets from legacy; MX, TH and TR by name now, as part of "*" before
+    [1, 'us-west-1', 'shop', ['US', 'MX', 'TH', 'TR', '*']],
+    [2, 'us-west-2', 'photos', ['US', 'MX', 'TH', 'TR', '*']],
     [2, 'ap-southeast-1', 'photos', ['SG', 'HK', 'TW', 'MY', 'ID', 'PH', 'IN']],
     // India already moved to Singapore in phases 1 and 2: legacy no longer has its writes
     [3, 'ap-south-1', 'shop', []],
     [3, 'ap-south-1', 'accounts', []],
+    // nor has it the new markets' writes since California and Oregon served them
+    [4, 'mx-central-1', 'shop', []],
+    [4, 'ap-southeast-7', 'accounts', []],
+    [4, 'eu-central-1', 'photos', []],
   ])('phase %i %s replicates %s from legacy for %j', (phase, location, service, markets) => {
     expect(plan.legacyReplicationMarkets(phase, location, service)).toEqual(markets);
+  });
+
+  test.each([
+    ['mx-central-1', 'MX'],
+    ['ap-southeast-7', 'TH'],
+    ['eu-central-1', 'TR'],
+  ])(
+    "phase 4's %s takes %s's rows from the sites that serve it today: the shop from phase 1's California, the rest from phase 2's Oregon",
+    (location, market) => {
+      const sources = plan
+        .phase(4)
+        .services.flatMap((service) => plan.replications(4, location, service))
+        .map(({ service, source, markets }) => [service, source, markets]);
+      expect(sources).toEqual([
+        ['shop', { phase: 1, locationId: 'us-west-1' }, [market]],
+        ['accounts', { phase: 2, locationId: 'us-west-2' }, [market]],
+        ['messaging', { phase: 2, locationId: 'us-west-2' }, [market]],
+        ['photos', { phase: 2, locationId: 'us-west-2' }, [market]],
+      ]);
+    },
+  );
+
+  test('one earlier location may feed several sites of a phase: California fills Mexico, Thailand and Turkey', () => {
+    const into = (phase: number, location: string) =>
+      plan.replicationsFrom(phase, location).map((r) => [r.into.phase.phase, r.into.location.id, r.service, r.markets]);
+    expect(into(1, 'us-west-1')).toEqual([
+      [4, 'mx-central-1', 'shop', ['MX']],
+      [4, 'ap-southeast-7', 'shop', ['TH']],
+      [4, 'eu-central-1', 'shop', ['TR']],
+    ]);
+    expect(into(2, 'us-west-2').map(([, location, service]) => `${location}:${service}`)).toEqual(
+      ['mx-central-1', 'ap-southeast-7', 'eu-central-1'].flatMap((l) =>
+        ['accounts', 'messaging', 'photos'].map((s) => `${l}:${s}`),
+      ),
+    );
   });
 
   test('the rest of the world is answered by each site serving "*", each with its own cutover', () => {

@@ -24,7 +24,10 @@ describe('the README samples come from the code', () => {
     // GIVEN the two mistakes the README describes, typed into the files as a user would
     const { platform, phases } = defaultPlanSources();
     const broken = { ...platform, text: platform.text.replace('region: us-west-2', 'region: us-west-22') };
-    const phase1 = { ...phases[0], text: phases[0].text.replace('markets: [US, "*"]', 'markets: [US, "*", CN]') };
+    const phase1 = {
+      ...phases[0],
+      text: phases[0].text.replace('markets: [US, MX, TH, TR, "*"]', 'markets: [US, MX, TH, TR, "*", CN]'),
+    };
     expect([broken.text, phase1.text]).not.toEqual([platform.text, phases[0].text]);
     // WHEN
     let output = '';

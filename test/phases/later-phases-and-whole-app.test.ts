@@ -5,7 +5,7 @@ import { phaseDashboardName } from '../../lib/naming';
 import type { ResidencyJson } from '../../lib/report/assembly';
 import { readValidationFailures } from '../../lib/report/validation-failures';
 import { UPLOAD_KEY_PREFIX } from '../../lib/stacks/data-stack';
-import { defaultAssembly, defaultPlan } from '../support/harness';
+import { defaultAssembly, defaultPlan, logicalIds } from '../support/harness';
 import { asPairs, pinnedDataStack, statefulIds } from '../support/pinned-logical-ids';
 
 /** The markets a replication config's table mappings filter on (sorted, deduplicated). */
@@ -29,6 +29,10 @@ describe('Phase 2: accounts, messaging and photo sync', () => {
       // Goal canaries near each market, and the exit criteria in us-west-2 (test/phases/goals.test.ts).
       'Watch-us-west-2',
       'Watch-us-east-2',
+      // Mexico, Thailand and Turkey, served by name since platform.yaml declares them (their own canary regions)
+      'Watch-mx-central-1',
+      'Watch-ap-southeast-7',
+      'Watch-il-central-1',
       'Watch-ap-southeast-1',
       'Watch-ap-east-1',
       'Watch-ap-east-2',
@@ -49,6 +53,9 @@ describe('Phase 2: accounts, messaging and photo sync', () => {
     [2, 'Data-us-west-2', ['accounts', 'messaging', 'photos']],
     [2, 'Data-ap-southeast-1', ['accounts', 'messaging', 'photos']],
     [3, 'Data-ap-south-1', ['shop', 'accounts', 'messaging', 'photos']],
+    [4, 'Data-mx-central-1', ['shop', 'accounts', 'messaging', 'photos']],
+    [4, 'Data-ap-southeast-7', ['shop', 'accounts', 'messaging', 'photos']],
+    [4, 'Data-eu-central-1', ['shop', 'accounts', 'messaging', 'photos']],
   ])('phase %i %s pins the logical IDs of its stateful resources', (phase, stack, services) => {
     const pinned = pinnedDataStack(services);
     expect(statefulIds(synth.template(phase, stack), pinned)).toEqual(asPairs(pinned));
@@ -429,7 +436,7 @@ describe("each phase's dashboard", () => {
     return { ...found[0], widgets: body(found[0].dashboard).widgets as Json[] };
   };
 
-  test.each([1, 2, 3])(
+  test.each([1, 2, 3, 4])(
     'phase %i has one, in its goals region, named after the phase; only service stacks keep their own',
     (phase) => {
       const config = synth.plan.phase(phase);
@@ -494,7 +501,7 @@ describe("each phase's dashboard", () => {
     },
   );
 
-  test.each([1, 2, 3])(
+  test.each([1, 2, 3, 4])(
     "phase %i's metric widgets all name their region; alarm widgets show only the dashboard stack's own alarms",
     (phase) => {
       const { widgets } = phaseDashboard(phase);
@@ -511,6 +518,168 @@ describe("each phase's dashboard", () => {
       for (const alarm of alarms) expect(alarm).toMatch(/^\{'Fn::GetAtt':\['Goals\w+','Arn'\]\}$/);
     },
   );
+});
+
+describe('Phase 4: new markets (Mexico, Thailand and Turkey)', () => {
+  /** Each new market, the location that serves it in phase 4, and the region of that location. */
+  const MARKETS = [
+    ['MX', 'mx-central-1'],
+    ['TH', 'ap-southeast-7'],
+    ['TR', 'eu-central-1'],
+  ] as const;
+  const SERVICES = ['shop', 'accounts', 'messaging', 'photos'];
+  /** The phase whose site serves a market's service until phase 4 takes over: California's or Oregon's. */
+  const servedBefore = (service: string) => (service === 'shop' ? 1 : 2);
+
+  test("the same stacks as phase 3's India for each region, one transfer per source region, no CDN", () => {
+    expect(stackIds(4)).toEqual([
+      'Data-mx-central-1',
+      'Service-mx-central-1',
+      'Data-ap-southeast-7',
+      'Service-ap-southeast-7',
+      'Data-eu-central-1',
+      'Service-eu-central-1',
+      // The rows are in phase 1's California (shop) and phase 2's Oregon (the rest): one stack each feeds every site.
+      'Transfer-us-west-1',
+      'Transfer-us-west-2',
+      'Link-mx-central-1',
+      'Link-ap-southeast-7',
+      'Link-eu-central-1',
+      // No Health-us-east-1: while every site copies, no record reaches one, so there is no health check to watch.
+      'Watch-mx-central-1',
+      'Watch-ap-southeast-7',
+      'Watch-il-central-1',
+    ]);
+    for (const [, location] of MARKETS) {
+      expect(synth.artifact(4, `Data-${location}`).environment.region).toBe(location);
+    }
+    expect(synth.artifact(4, 'Transfer-us-west-2').environment.region).toBe('us-west-2');
+  });
+
+  test.each([
+    'Data-mx-central-1',
+    'Service-mx-central-1',
+    'Transfer-us-west-1',
+    'Transfer-us-west-2',
+    'Link-mx-central-1',
+  ])('%s matches its snapshot', (id) => {
+    expect(synth.template(4, id).toJSON()).toMatchSnapshot();
+  });
+
+  test.each(MARKETS)(
+    "%s's name prefers phase 4's layer, which passes all of it down to the phase that serves it today while its copy is not ready",
+    (market, location) => {
+      const service = synth.template(4, `Service-${location}`);
+      const code = market.toLowerCase();
+      for (const name of SERVICES) {
+        service.hasResourceProperties('AWS::Route53::RecordSet', {
+          Name: `${code}.${name}.shop.example.com.`,
+          SetIdentifier: 'p4',
+          Weight: 1,
+          ResourceRecords: [`p4.${code}.${name}.shop.example.com`],
+        });
+        service.hasResourceProperties('AWS::Route53::RecordSet', {
+          Name: `p4.${code}.${name}.shop.example.com.`,
+          SetIdentifier: 'below',
+          Weight: 100,
+          ResourceRecords: [`p${servedBefore(name)}.${code}.${name}.shop.example.com`],
+        });
+      }
+      // no record reaches the site while it copies, and only its own market is routed here
+      service.resourcePropertiesCountIs('AWS::Route53::RecordSet', { SetIdentifier: `p4-${location}` }, 0);
+      service.resourceCountIs('AWS::Route53::HealthCheck', 0);
+      service.resourcePropertiesCountIs('AWS::Route53::RecordSet', { GeoLocation: Match.anyValue() }, 0);
+      const names = Object.values(service.findResources('AWS::Route53::RecordSet')).map((r) => r.Properties.Name);
+      expect(names.filter((n: string) => !n.match(new RegExp(`^(p4\\.)?${code}\\.`)))).toEqual([]);
+    },
+  );
+
+  test.each(MARKETS)(
+    '%s keeps the answer it had as part of "*": its geolocation record and its layer at California (shop) and Oregon (the rest)',
+    (market) => {
+      const code = market.toLowerCase();
+      for (const name of SERVICES) {
+        const owner = synth.template(servedBefore(name), `Service-us-west-${servedBefore(name)}`);
+        owner.hasResourceProperties('AWS::Route53::RecordSet', {
+          Name: `${name}.shop.example.com.`,
+          GeoLocation: { CountryCode: market },
+          ResourceRecords: [`${code}.${name}.shop.example.com`],
+        });
+        owner.hasResourceProperties('AWS::Route53::RecordSet', {
+          Name: `p${servedBefore(name)}.${code}.${name}.shop.example.com.`,
+          SetIdentifier: `p${servedBefore(name)}-us-west-${servedBefore(name)}`,
+        });
+      }
+    },
+  );
+
+  test("declaring them keeps California's and Oregon's copy from Beijing as it was: they are named there, so the rest-of-world filter excludes the same markets", () => {
+    for (const [phase, id] of [
+      [1, 'Data-us-west-1'],
+      [2, 'Data-us-west-2'],
+    ] as const) {
+      const configs = Object.values(synth.template(phase, id).findResources('AWS::DMS::ReplicationConfig'));
+      expect(configs.length).toBeGreaterThan(0);
+      for (const config of configs) {
+        // noteq filters: every declared market served elsewhere, never MX, TH or TR
+        expect(marketsFiltered(config)).toEqual(['BR', 'CN', 'HK', 'ID', 'IN', 'MY', 'PH', 'RU', 'SG', 'TW']);
+      }
+    }
+  });
+
+  test("each region gets its market's rows from the site that holds them, one replication per service, its market only", () => {
+    const transfers = { 1: synth.template(4, 'Transfer-us-west-1'), 2: synth.template(4, 'Transfer-us-west-2') };
+    for (const [phase, services] of [
+      [1, ['shop']],
+      [2, ['accounts', 'messaging', 'photos']],
+    ] as const) {
+      const transfer = transfers[phase];
+      const configs = Object.values(transfer.findResources('AWS::DMS::ReplicationConfig'));
+      expect(configs).toHaveLength(services.length * MARKETS.length);
+      // one market per replication, each market once per service
+      expect(configs.map(marketsFiltered).sort()).toEqual(MARKETS.flatMap(([m]) => services.map(() => [m])).sort());
+      for (const [market, location] of MARKETS) {
+        // its peering, and routes to its VPC from both source subnets
+        const cidr = synth.plan.phase(4).locations.find((l) => l.location === location)?.vpcCidr;
+        transfer.resourcePropertiesCountIs('AWS::EC2::VPCPeeringConnection', { PeerRegion: location }, 1);
+        transfer.resourcePropertiesCountIs('AWS::EC2::Route', { DestinationCidrBlock: cidr }, 2);
+        // each replication of the market writes that region's database, and only it
+        const endpoints = Object.values(
+          transfer.findResources('AWS::DMS::Endpoint', { Properties: { EndpointType: 'target' } }),
+        )
+          .map((e) => e.Properties.ServerName['Fn::GetStackOutput'])
+          .filter((o) => o.Region === location);
+        expect(endpoints.map((o) => o.StackName)).toEqual(services.map(() => `migration-p4-markets-data-${location}`));
+        for (const [, config] of Object.entries(transfer.findResources('AWS::DMS::ReplicationConfig'))) {
+          const target = Object.entries(transfer.findResources('AWS::DMS::Endpoint')).find(
+            ([id]) => id === config.Properties.TargetEndpointArn.Ref,
+          )?.[1];
+          if (target?.Properties.ServerName['Fn::GetStackOutput'].Region === location) {
+            expect(marketsFiltered(config)).toEqual([market]);
+          }
+        }
+      }
+      for (const service of services) {
+        transfer.hasResourceProperties('AWS::DMS::Endpoint', {
+          EndpointType: 'source',
+          ServerName: { 'Fn::ImportValue': `migration-p${phase}-us-west-${phase}-${service}-database-address` },
+        });
+      }
+    }
+    // Each receiving database opened only to the VPC that writes it: shop from California, the rest from Oregon.
+    for (const [, location] of MARKETS) {
+      const link = synth.template(4, `Link-${location}`);
+      link.resourcePropertiesCountIs('AWS::EC2::SecurityGroupIngress', { FromPort: 5432, CidrIp: '10.10.0.0/16' }, 1);
+      link.resourcePropertiesCountIs('AWS::EC2::SecurityGroupIngress', { FromPort: 5432, CidrIp: '10.30.0.0/16' }, 3);
+      // nothing from Beijing: legacy no longer has the writes California and Oregon took
+      synth.template(4, `Data-${location}`).resourceCountIs('AWS::DMS::ReplicationConfig', 0);
+    }
+  });
+
+  test("phase 3's transfer into Mumbai keeps its logical IDs now that a transfer can feed several sites", () => {
+    const ids = logicalIds(synth.template(3, 'Transfer-ap-southeast-1'), 'AWS::EC2::VPCPeeringConnection');
+    expect(ids).toEqual(['P1Peering', 'P2Peering']);
+  });
 });
 
 describe('Data residency of the whole app', () => {
@@ -550,6 +719,10 @@ describe('Data residency of the whole app', () => {
     // China's and Russia's data is nowhere on AWS.
     expect(map.CN.stores).toEqual({});
     expect(map.RU.stores).toEqual({});
+    // The new markets: where the rest of the world was (California, Oregon) and their own regions.
+    expect(Object.keys(map.MX.stores).sort()).toEqual(['mx-central-1', 'us-west-1', 'us-west-2']);
+    expect(Object.keys(map.TH.stores).sort()).toEqual(['ap-southeast-7', 'us-west-1', 'us-west-2']);
+    expect(Object.keys(map.TR.stores).sort()).toEqual(['eu-central-1', 'us-west-1', 'us-west-2']);
     // Every location in the map is one the market allows.
     for (const [market, entry] of Object.entries(map)) {
       if (market === '*') continue;

@@ -26,6 +26,10 @@ describe('Phase 1 composition', () => {
       // Goal canaries near each market, and the exit criteria in us-west-1 (test/phases/goals.test.ts).
       ['Watch-us-west-1', 'us-west-1', 'migration-p1-commerce-watch-us-west-1'],
       ['Watch-us-east-2', 'us-east-2', 'migration-p1-commerce-watch-us-east-2'],
+      // Mexico, Thailand and Turkey, which us-west-1 serves by name
+      ['Watch-mx-central-1', 'mx-central-1', 'migration-p1-commerce-watch-mx-central-1'],
+      ['Watch-ap-southeast-7', 'ap-southeast-7', 'migration-p1-commerce-watch-ap-southeast-7'],
+      ['Watch-il-central-1', 'il-central-1', 'migration-p1-commerce-watch-il-central-1'],
       ['Watch-ap-southeast-1', 'ap-southeast-1', 'migration-p1-commerce-watch-ap-southeast-1'],
       ['Watch-ap-east-1', 'ap-east-1', 'migration-p1-commerce-watch-ap-east-1'],
       ['Watch-ap-east-2', 'ap-east-2', 'migration-p1-commerce-watch-ap-east-2'],

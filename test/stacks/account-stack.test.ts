@@ -35,7 +35,15 @@ describe('AccountStack', () => {
     const stage = app.node.findChild('Account');
     const gateways = stage.node.children.filter((c) => c.node.id.startsWith('Gateways-')).map((c) => c as Stack);
     // THEN one stack per region any phase has a VPN in, the provider's gateway only in its home region
-    expect(gateways.map((s) => s.region).sort()).toEqual(['ap-south-1', 'ap-southeast-1', 'us-west-1', 'us-west-2']);
+    expect(gateways.map((s) => s.region).sort()).toEqual([
+      'ap-south-1',
+      'ap-southeast-1',
+      'ap-southeast-7',
+      'eu-central-1',
+      'mx-central-1',
+      'us-west-1',
+      'us-west-2',
+    ]);
     for (const stack of gateways) {
       const template = Template.fromStack(stack);
       const peers = stack.region === 'us-west-1' ? ['bj-legacy', 'br-sao-paulo'] : ['bj-legacy'];
