@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Fn, Validations } from 'aws-cdk-lib';
+import { Fn, Stack, Validations } from 'aws-cdk-lib';
 import * as dms from 'aws-cdk-lib/aws-dms';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
@@ -57,7 +57,7 @@ export interface MarketReplicationProps {
   readonly subnetIds: readonly string[];
   /** Encrypts both credentials and the replication's storage: a key of the region DMS runs in. */
   readonly encryptionKey: IKey;
-  /** Where the rows are now: it is read as `dms_reader`. */
+  /** Where the rows are now: it is read as this replication's own reader (`readerName`). */
   readonly source: ReplicatedDatabase;
   /** Where they go: written as `dms_writer`. */
   readonly target: ReplicatedDatabase;
@@ -91,24 +91,35 @@ export interface MarketReplicationProps {
  * DMS sees every row it copies, so it runs in a region those markets allow (the residency pack
  * checks the stack's region, the source it reads and the target it writes).
  *
- * Before starting it: create the `dms_reader` user on the source with the password in
- * `sourceCredentials`, and the `dms_writer` user on the target with the one in `targetCredentials`.
+ * Before starting it: create the reader user on the source with the name and password in
+ * `sourceCredentials` (`readerName`, one per replication and account: a source database read by several
+ * replications has one user each, since a database user has one password), and the `dms_writer`
+ * user on the target with the password in `targetCredentials`.
  * The account needs DMS's roles (the `Account/` stage creates them; every replication imports
  * their export, so a phase deployed before that stage fails naming them).
  */
 export class MarketReplication extends Construct {
   public readonly replication: dms.CfnReplicationConfig;
   public readonly sourceCredentials: secretsmanager.Secret;
+  /** The user this replication reads its source as: `dms_reader_` and a digest of its identifier. */
+  public readonly readerName: string;
   public readonly targetCredentials: rds.DatabaseSecret;
 
   constructor(scope: Construct, id: string, props: MarketReplicationProps) {
     super(scope, id);
 
+    // One reader per replication: the legacy database is read by a replication per site and
+    // service (in every environment's account), and California's by one per phase-4 site; a shared
+    // user has one password, so with a secret each only the last one set could log in. A digest of
+    // the account and construct path: within PostgreSQL's 63 characters, and stable when a new
+    // mapping replaces the replication.
+    const owner = `${Stack.of(this).account}/${this.node.path}`;
+    this.readerName = `dms_reader_${createHash('sha256').update(owner).digest('hex').slice(0, 8)}`;
     this.sourceCredentials = new secretsmanager.Secret(this, 'SourceCredentials', {
-      description: `DMS reader on ${props.source.description}`,
+      description: `DMS reader ${this.readerName} on ${props.source.description}`,
       encryptionKey: props.encryptionKey,
       generateSecretString: {
-        secretStringTemplate: JSON.stringify({ username: 'dms_reader' }),
+        secretStringTemplate: JSON.stringify({ username: this.readerName }),
         generateStringKey: 'password',
         excludePunctuation: true,
         passwordLength: 32,
@@ -167,7 +178,7 @@ export class MarketReplication extends Construct {
         sslMode: 'require',
         kmsKeyId: props.encryptionKey.keyArn,
       });
-    const source = endpoint('Source', 'source', props.source, 'dms_reader', this.sourceCredentials);
+    const source = endpoint('Source', 'source', props.source, this.readerName, this.sourceCredentials);
     const target = endpoint('Target', 'target', props.target, 'dms_writer', this.targetCredentials);
 
     const tableMappings = marketScopedTableMappings({

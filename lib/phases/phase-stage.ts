@@ -82,6 +82,9 @@ export class PhaseStage extends Stage {
       // What later phases replicate out of this site (India's rows, from Singapore to Mumbai).
       const readByLater = [...new Set(plan.replicationsFrom(phase.phase, location.id).map((r) => r.service))];
       const transfersIn = this.regionTransfers(plan, phase, location.id).length > 0;
+      const fromLegacy = Object.fromEntries(
+        phase.services.map((s) => [s, plan.legacyReplicationMarkets(phase.phase, location.id, s)]),
+      );
       const data = new DataStack(this, stackId('data', location.id), {
         env,
         stackName: name('data', location.id),
@@ -91,14 +94,11 @@ export class PhaseStage extends Stage {
         crossRegionReferences: transfersIn,
         vpcCidr: site.vpcCidr as string,
         services: phase.services.map((s) => plan.service(s)),
-        vpnPeers: [vpnTo(legacy.id)],
-        replication: {
-          legacy: legacyDatabase,
-          marketsByService: Object.fromEntries(
-            phase.services.map((s) => [s, plan.legacyReplicationMarkets(phase.phase, location.id, s)]),
-          ),
-          declaredMarkets,
-        },
+        // A VPN to Beijing only while DMS reads the legacy database from here: a site filled from
+        // an earlier phase's region (Mumbai, phase 4's) never reaches Beijing, and an unused tunnel
+        // would only alarm until the data center configured it.
+        vpnPeers: Object.values(fromLegacy).some((markets) => markets.length > 0) ? [vpnTo(legacy.id)] : [],
+        replication: { legacy: legacyDatabase, marketsByService: fromLegacy, declaredMarkets },
         alarmEmail: environment.alarmEmail,
         uploads: { domainName: environment.domainName, markets: this.uploadingMarkets(plan, site.markets) },
         cdnLogBucketName: keepsCdnLogs ? cdnLogBucketName(phase.phase, account, location.region) : undefined,

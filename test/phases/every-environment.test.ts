@@ -211,6 +211,19 @@ test('a stack that several environments deploy (same account, region and name) i
   ]);
 });
 
+describe('replication credentials', () => {
+  test('no two replications, in any phase or environment, read their source as the same database user', () => {
+    // Every environment replicates from the one legacy database; a database user has one password.
+    const readers = stacks.flatMap((stack) =>
+      resources(stack, 'AWS::DMS::Endpoint')
+        .filter(([, r]) => r.Properties.EndpointType === 'source')
+        .map(([, r]) => r.Properties.Username as string),
+    );
+    expect(readers.length).toBeGreaterThan(ENVIRONMENTS.length * 20);
+    expect(readers.filter((name, i) => readers.indexOf(name) !== i)).toEqual([]);
+  });
+});
+
 describe('alarms', () => {
   const CLOUDWATCH = 'cloudwatch.amazonaws.com';
   const statements = (document: Json): Json[] => [document.Statement].flat();

@@ -682,6 +682,27 @@ describe('Phase 4: new markets (Mexico, Thailand and Turkey)', () => {
   });
 });
 
+describe('replication credentials', () => {
+  test('every replication reads its source as a user of its own: a database user has one password, and legacy and California are read by several', () => {
+    const readers: string[] = [];
+    for (const nested of synth.assembly.nestedAssemblies) {
+      for (const artifact of nested.nestedAssembly.stacks) {
+        for (const resource of Object.values(artifact.template.Resources ?? {}) as {
+          Type: string;
+          Properties: { EndpointType?: string; Username?: string };
+        }[]) {
+          if (resource.Type === 'AWS::DMS::Endpoint' && resource.Properties.EndpointType === 'source') {
+            readers.push(resource.Properties.Username ?? '');
+          }
+        }
+      }
+    }
+    expect(readers.length).toBeGreaterThan(20);
+    expect(readers.every((name) => /^dms_reader_[0-9a-f]{8}$/.test(name))).toBe(true);
+    expect(new Set(readers).size).toBe(readers.length);
+  });
+});
+
 describe('Data residency of the whole app', () => {
   const plan = defaultPlan();
 
