@@ -231,9 +231,12 @@ export class DataStack extends RegionalStack {
       transferAcceleration: acceleration.enabled,
       // Browsers PUT from the service's pages, served at its public name or a market or layer name
       // under it; an origin may hold one `*` (https://docs.aws.amazon.com/AmazonS3/latest/userguide/ManageCorsUsing.html).
+      // POST too: a large photo goes up in parts, and a multipart upload starts and completes with
+      // a POST (https://docs.aws.amazon.com/AmazonS3/latest/userguide/mpuoverview.html); the parts'
+      // ETags, exposed, are what the completing request lists.
       cors: [
         {
-          allowedMethods: [s3.HttpMethods.PUT],
+          allowedMethods: [s3.HttpMethods.PUT, s3.HttpMethods.POST],
           allowedOrigins: [`https://${serviceDomain}`, `https://*.${serviceDomain}`],
           allowedHeaders: ['content-type', 'content-md5', 'x-amz-*'],
           exposedHeaders: ['ETag'],

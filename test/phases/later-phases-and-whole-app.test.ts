@@ -121,7 +121,7 @@ describe('Phase 2: accounts, messaging and photo sync', () => {
       );
       expect(bucket.Properties.CorsConfiguration.CorsRules).toEqual([
         expect.objectContaining({
-          AllowedMethods: ['PUT'],
+          AllowedMethods: ['PUT', 'POST'],
           AllowedOrigins: ['https://photos.shop.example.com', 'https://*.photos.shop.example.com'],
         }),
       ]);
