@@ -1,4 +1,4 @@
-import { Annotations, Validations } from 'aws-cdk-lib';
+import { Annotations, Stack, Validations } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -25,7 +25,7 @@ export function providerHostPort(index: number): number {
  * The phase's services running on a local provider's own machines, managed from the home region
  * with ECS Anywhere: one cluster, the role the provider's hosts register with (through a Systems
  * Manager activation), and one external service per phase service. Container logs stay on the host
- * (the `local` driver, rotated), so nothing a request carries leaves the site through them.
+ * (Docker's `json-file` driver, rotated), so nothing a request carries leaves the site through them.
  *
  * To add a host: `aws ssm create-activation --iam-role <HostRoleName> --registration-limit 1`, then
  * on the host run AWS's `ecs-anywhere-install.sh` with `--cluster <cluster> --activation-id ... --activation-code ...
@@ -45,8 +45,13 @@ export class ProviderServices extends Construct {
 
     // The role ECS Anywhere documents for hosts: the SSM agent's core policy and the container
     // agent's (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/iam-role-ecsanywhere.html).
+    // Only Systems Manager acting for this account may hand the role to a host (confused deputy:
+    // https://docs.aws.amazon.com/systems-manager/latest/userguide/cloud-connector-gcp-automation-assume-role.html
+    // scopes ssm.amazonaws.com the same way).
     this.hostRole = new iam.Role(this, 'HostRole', {
-      assumedBy: new iam.ServicePrincipal('ssm.amazonaws.com'),
+      assumedBy: new iam.ServicePrincipal('ssm.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
       description: `Hosts of the provider's site registering with ${this.node.path}`,
       managedPolicies: ['AmazonSSMManagedInstanceCore', 'service-role/AmazonEC2ContainerServiceforEC2Role'].map((p) =>
         iam.ManagedPolicy.fromAwsManagedPolicyName(p),

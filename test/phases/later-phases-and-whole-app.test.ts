@@ -262,7 +262,12 @@ describe('Phase 3: in-country markets', () => {
     site.resourcePropertiesCountIs('AWS::ECS::Service', { LaunchType: 'EXTERNAL', DesiredCount: 0 }, 4);
     site.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: Match.objectLike({
-        Statement: [Match.objectLike({ Principal: { Service: 'ssm.amazonaws.com' } })],
+        Statement: [
+          Match.objectLike({
+            Principal: { Service: 'ssm.amazonaws.com' },
+            Condition: { StringEquals: { 'aws:SourceAccount': '111111111111' } },
+          }),
+        ],
       }),
     });
     for (const task of Object.values(site.findResources('AWS::ECS::TaskDefinition'))) {
