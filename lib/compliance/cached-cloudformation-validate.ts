@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import {
   CloudFormationValidatePlugin,
@@ -145,12 +145,7 @@ export class CachedCloudFormationValidatePlugin extends CloudFormationValidatePl
   }
 }
 
-/** Removes the cache folder: `rm -rf` of it does the same. */
-export function clearValidationCache(directory: string): void {
-  rmSync(directory, { recursive: true, force: true });
-}
-
-/** Entries in the cache folder, for tests and the benchmark. */
+/** Entries in the cache folder, for the tests. */
 export function validationCacheEntries(directory: string): number {
   try {
     return readdirSync(directory).reduce((n, sub) => n + readdirSync(join(directory, sub)).length, 0);
