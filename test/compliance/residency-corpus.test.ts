@@ -62,6 +62,7 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import { DataResidencyChecks } from '../../lib/compliance/residency/data-residency-checks';
 import { declareResidency } from '../../lib/compliance/residency/residency-declaration';
 import { buildMigrationApp } from '../../lib/migration-app';
 import type { DataStack } from '../../lib/stacks/data-stack';
@@ -1436,10 +1437,12 @@ interface Violation {
 
 let violations: Violation[];
 const scopes = new Map<number, string[]>();
+let corpusApp: App;
 
 beforeAll(() => {
   // GIVEN the app exactly as `cdk synth` builds it
   const app = new App({ context: cdkJsonContext() });
+  corpusApp = app;
   const stages = buildMigrationApp(app, plan, { environment: plan.platform.defaultEnvironment, phases: PHASES });
   const stackAt = (path: string) => {
     const [stage, id] = path.split('/');
@@ -1506,6 +1509,15 @@ describe('the residency corpus, through the real app and cdk.json context', () =
   test.each(CASES.map(([name, , rules], i) => [name, i, rules] as const))('%s', (_name, i, rules) => {
     const mine = violations.filter((v) => (scopes.get(i) ?? []).some((p) => v.path.startsWith(p)));
     expect([...new Set(mine.map((v) => v.rule))].sort()).toEqual([...rules].sort());
+  });
+
+  test('in a synth the pack reads the templates the CDK wrote; outside one it renders each resource: both find the same', () => {
+    // The synth's report came from the written templates; validateScope has none and renders.
+    const rendered = new DataResidencyChecks(undefined, { plan })
+      .validateScope(corpusApp)
+      .violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} ${r.constructPath}`));
+    expect(rendered.length).toBeGreaterThan(40);
+    expect(rendered.sort()).toEqual(violations.map((v) => `${v.finding} ${v.path}`).sort());
   });
 
   test('nothing outside the cases is reported (the real app stays clean, no case leaks)', () => {

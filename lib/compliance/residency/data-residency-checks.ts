@@ -1,4 +1,5 @@
-import type { CfnResource } from 'aws-cdk-lib';
+import { readFileSync } from 'node:fs';
+import type { CfnResource, IPolicyValidationContext, PolicyValidationPluginReport } from 'aws-cdk-lib';
 import { NagMessageLevel, NagPack, type NagPackProps } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import type { MigrationPlan } from '../../config/migration-plan';
@@ -24,7 +25,7 @@ import { FirehoseDestination } from './rules/firehose-destination';
 import { GlobalDatabaseMembers } from './rules/global-database-members';
 import { LogSubscriptionDestination } from './rules/log-subscription-destination';
 import { MultiRegionKey } from './rules/multi-region-key';
-import type { ResidencyRule } from './rules/residency-rule';
+import { type ResidencyRule, withSynthesizedTemplates } from './rules/residency-rule';
 import { S3ReplicationDestination } from './rules/s3-replication-destination';
 import { SnsSubscriptionDestination } from './rules/sns-subscription-destination';
 
@@ -89,6 +90,14 @@ export class DataResidencyChecks extends NagPack {
     super(scope, { verbose: true, ...props });
     this.packName = 'DataResidency';
     this.policy = new ResidencyPolicy(props.plan);
+  }
+
+  /** In a synth: reads each resource from the template the CDK wrote for its stack. */
+  validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
+    const templates = new Map(
+      context.stackTemplates.map((s) => [s.stackConstructPath, JSON.parse(readFileSync(s.templatePath, 'utf8'))]),
+    );
+    return withSynthesizedTemplates(templates, () => super.validate(context));
   }
 
   protected checkResource(node: CfnResource): void {

@@ -29,14 +29,38 @@ export interface RenderedResource {
 
 const rendered = new WeakMap<CfnResource, RenderedResource>();
 
+/** Templates the CDK wrote in this synth, by stack construct path (set while the pack validates). */
+let synthesized: ReadonlyMap<string, { readonly Resources?: Record<string, RenderedResource> }> | undefined;
+
+/**
+ * Runs `check` reading resources from the templates the CDK wrote, by stack construct path: what
+ * will be deployed, exactly, without rendering each resource again (a third of the pack's time).
+ * A resource a template lacks is rendered as outside a synth.
+ */
+export function withSynthesizedTemplates<T>(
+  templates: ReadonlyMap<string, { readonly Resources?: Record<string, RenderedResource> }>,
+  check: () => T,
+): T {
+  synthesized = templates;
+  try {
+    return check();
+  } finally {
+    synthesized = undefined;
+  }
+}
+
 /** The resource as it will be deployed: tokens resolved, raw overrides (even of its type) included. */
 export function renderedResource(node: CfnResource): RenderedResource {
   let resource = rendered.get(node);
   if (!resource) {
-    const template = Stack.of(node).resolve(node._toCloudFormation()) as {
-      Resources: Record<string, RenderedResource>;
-    };
-    resource = Object.values(template.Resources)[0] ?? { Type: node.cfnResourceType };
+    const stack = Stack.of(node);
+    const written = synthesized?.get(stack.node.path)?.Resources?.[stack.resolve(node.logicalId) as string];
+    if (written) {
+      resource = written;
+    } else {
+      const template = stack.resolve(node._toCloudFormation()) as { Resources: Record<string, RenderedResource> };
+      resource = Object.values(template.Resources)[0] ?? { Type: node.cfnResourceType };
+    }
     rendered.set(node, resource);
   }
   return resource;
