@@ -7,7 +7,8 @@ import { readAssembly } from '../../lib/report/assembly';
 import { renderReport } from '../../lib/report/render-report';
 import { cdkJsonContext, defaultPlan, ROOT } from '../support/harness';
 
-const tsx = join(ROOT, 'node_modules', '.bin', 'tsx');
+/** How cdk.json runs the app (`node --import tsx`): one process, where the tsx CLI starts two. */
+const node = (...args: string[]) => [process.execPath, ['--import', 'tsx', ...args]] as const;
 
 /**
  * Runs bin/app.ts the way the CDK CLI does: context in CDK_CONTEXT_JSON, output in CDK_OUTDIR
@@ -15,7 +16,7 @@ const tsx = join(ROOT, 'node_modules', '.bin', 'tsx');
  */
 function runApp(context: Record<string, unknown>, options: { outdir?: string; env?: NodeJS.ProcessEnv } = {}) {
   const outdir = options.outdir ?? mkdtempSync(join(tmpdir(), 'migration-app-'));
-  const result = spawnSync(tsx, ['bin/app.ts'], {
+  const result = spawnSync(...node('bin/app.ts'), {
     cwd: ROOT,
     encoding: 'utf8',
     env: {
@@ -33,7 +34,7 @@ function runApp(context: Record<string, unknown>, options: { outdir?: string; en
 
 /** Runs `npm run report` (scripts/report.ts) with arguments. */
 function runReport(...args: string[]) {
-  const result = spawnSync(tsx, ['scripts/report.ts', ...args], { cwd: ROOT, encoding: 'utf8' });
+  const result = spawnSync(...node('scripts/report.ts', ...args), { cwd: ROOT, encoding: 'utf8' });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -67,7 +68,7 @@ describe('bin/app.ts', () => {
 
   test("fails with a plan problem, not a stack trace, if the plan folder does not exist; npm run synth ends with the app's line", () => {
     // WHEN `npm run synth` (the CDK CLI, then the app) is given a plan folder that does not exist
-    const result = spawnSync(tsx, ['scripts/synth.ts', '-c', 'plan=phase'], { cwd: ROOT, encoding: 'utf8' });
+    const result = spawnSync(...node('scripts/synth.ts', '-c', 'plan=phase'), { cwd: ROOT, encoding: 'utf8' });
     // THEN a plan problem with a hint, no stack trace, and the app's line last (not the CLI's
     // "node --import tsx bin/app.ts: Subprocess exited with error 1")
     expect(result.status).toBe(1);
