@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { type App, CloudFormationValidatePlugin, type IPolicyValidationPlugin, Stage } from 'aws-cdk-lib';
 import { NagPack } from 'cdk-nag';
 import { CachedCloudFormationValidatePlugin } from '../lib/compliance/cached-cloudformation-validate';
@@ -12,6 +13,7 @@ interface Recording {
   evaluations: number;
   stacks: number;
   ran: boolean;
+  milliseconds: number;
 }
 
 /**
@@ -24,6 +26,9 @@ interface Recording {
  * built-in CloudFormation validator from `CloudFormationValidatePlugin._singletonInstance()`: the
  * CDK has no public way to list them. If a later aws-cdk-lib drops either, the summary says the
  * checks could not be observed instead of failing the synth.
+ *
+ * It also times each plugin's call, so `synth.json` says what each check cost (`npm run bench`
+ * reads it).
  *
  * Call before `app.synth()`; the returned function reads the recording after it.
  */
@@ -57,6 +62,7 @@ export function recordChecks(app: App): () => Pick<SynthRecord, 'checks' | 'skip
       evaluations: 0,
       stacks: 0,
       ran: false,
+      milliseconds: 0,
     };
     recordings.push(recording);
     const validate = plugin.validate.bind(plugin);
@@ -64,7 +70,12 @@ export function recordChecks(app: App): () => Pick<SynthRecord, 'checks' | 'skip
       validate: (context: Parameters<IPolicyValidationPlugin['validate']>[0]) => {
         recording.ran = true;
         recording.stacks = context.stackTemplates?.length ?? context.templatePaths.length;
-        return validate(context);
+        const start = performance.now();
+        try {
+          return validate(context);
+        } finally {
+          recording.milliseconds += performance.now() - start;
+        }
       },
     });
     const pack = plugin as unknown as {
@@ -94,6 +105,7 @@ export function recordChecks(app: App): () => Pick<SynthRecord, 'checks' | 'skip
           evaluations: r.rules ? r.evaluations : undefined,
           scope: r.stacks,
           scopeUnit: 'stacks',
+          seconds: Math.round(r.milliseconds) / 1000,
           reused: r.plugin instanceof CachedCloudFormationValidatePlugin ? r.plugin.cacheUse.reused.length : undefined,
         }),
       ),

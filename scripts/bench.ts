@@ -11,11 +11,12 @@
  * (one of each task per round), so a machine that slows down mid-run slows every row alike.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { VALIDATION_CACHE_DIR } from '../lib/migration-app';
+import type { SynthRecord } from '../lib/report/assembly';
 
 const root = join(__dirname, '..');
 const bin = (name: string) => join(root, 'node_modules', '.bin', name);
@@ -46,9 +47,20 @@ interface Task {
   readonly env?: NodeJS.ProcessEnv;
   /** Before each timed run (not timed). */
   readonly before?: () => void;
+  /** After each timed run (not timed). */
+  readonly after?: () => void;
   readonly target?: { readonly seconds?: number; readonly timesFloor?: number };
 }
 const cache = join(root, VALIDATION_CACHE_DIR);
+
+/** What each check's call took in each full synth, as the app recorded it in `synth.json`. */
+const checkTimes = new Map<string, number[]>();
+function recordCheckTimes(): void {
+  const record = JSON.parse(readFileSync(join(root, 'cdk.out', 'synth.json'), 'utf8')) as SynthRecord;
+  for (const check of record.checks) {
+    if (check.seconds !== undefined) checkTimes.set(check.name, [...(checkTimes.get(check.name) ?? []), check.seconds]);
+  }
+}
 const tasks: Task[] = [
   { name: 'empty `cdk init` app, synth (the floor)', cmd: bin('cdk'), args: synth, cwd: emptyApp },
   {
@@ -57,6 +69,7 @@ const tasks: Task[] = [
     args: synth,
     cwd: root,
     target: { timesFloor: 1.25 },
+    after: () => recordCheckTimes(),
   },
   {
     name: 'full synth, validator cache emptied first',
@@ -83,6 +96,7 @@ for (let i = 0; i < runs; i++) {
   for (const task of tasks) {
     task.before?.();
     times.get(task)?.push(run(task.cmd, task.args, task.cwd, task.env));
+    task.after?.();
   }
 }
 // Leave the cache warm for whoever synthesizes next.
@@ -114,3 +128,13 @@ for (const task of tasks) {
     ]),
   );
 }
+
+// Where the full synth's time goes: each check's own call (timed by the app), and the rest.
+const full = tasks[1];
+const checks = [...checkTimes].map(([name, xs]) => [name, median(xs)] as const);
+const inChecks = checks.reduce((sum, [, s]) => sum + s, 0);
+console.log(`\nIn the full synth (${median(times.get(full) ?? []).toFixed(1)} s), medians of each check's own call:\n`);
+console.log(line(['check', 'median']));
+console.log(line(['---', '---:']));
+for (const [name, seconds] of checks) console.log(line([name, `${seconds.toFixed(2)} s`]));
+console.log(line(['sum of those medians', `${inChecks.toFixed(2)} s`]));

@@ -88,6 +88,8 @@ export interface CheckRun {
   readonly evaluations?: number;
   /** Stacks it was given (or plan files, for the plan). */
   readonly scope: number;
+  /** Wall time of its one call in this synth, in seconds (absent for the plan, read before the app is built). */
+  readonly seconds?: number;
   /** Of those stacks, how many results came from the validator's cache (unchanged templates). */
   readonly reused?: number;
   readonly scopeUnit: 'stacks' | 'files';

@@ -105,6 +105,13 @@ describe('a synth that passes, and the report on it', () => {
     );
     const synth = JSON.parse(readFileSync(join(outdir, 'synth.json'), 'utf8'));
     expect(synth).toMatchObject({ environment: 'demo', phases: [1], strict: true, summary: lastLine(run.stderr) });
+    // what each check's call took, for `npm run bench`; the plan is read before any construct exists
+    expect(synth.checks.map((c: { name: string; seconds?: number }) => [c.name, typeof c.seconds])).toEqual([
+      ['Plan', 'undefined'],
+      ['AwsSolutions', 'number'],
+      ['PCI.DSS.321', 'number'],
+      ['DataResidency', 'number'],
+    ]);
   });
 
   test("removes the earlier synth's stacks and stages and its report, and nothing else", () => {

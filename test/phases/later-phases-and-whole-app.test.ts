@@ -717,6 +717,8 @@ describe('Data residency of the whole app', () => {
     expect(checks.map((c: { name: string; scope: number }) => [c.name, c.scope])).toEqual(
       ['AwsSolutions', 'PCI.DSS.321', 'DataResidency', 'CloudFormation Validate'].map((name) => [name, stacks]),
     );
+    // each timed (the bench reads these from synth.json)
+    expect(checks.every((c: { seconds?: unknown }) => typeof c.seconds === 'number' && c.seconds >= 0)).toBe(true);
     expect(skipped).toEqual([]);
     expect(readValidationFailures(synth.directory, { strict: true })).toEqual([]);
   });
