@@ -110,8 +110,8 @@ export interface Synthesized extends AssemblyView {
 const cache = new Map<string, Synthesized>();
 
 /**
- * Synthesizes the given phases of a plan once per test file (validation included: a finding
- * throws). For the default plan as `cdk synth` builds it, read `defaultAssembly()` instead: it is
+ * Synthesizes the given phases of a plan once per test file, in `changedPlanContext()`
+ * (validation included: a finding throws). For the default plan as `cdk synth` builds it, read `defaultAssembly()` instead: it is
  * synthesized once per test run.
  */
 export function synthesize(
