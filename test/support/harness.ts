@@ -1,6 +1,7 @@
 /**
  * The one test harness: loads a plan, builds the app exactly as `bin/app.ts` does (same
- * context as cdk.json, same compliance packs), synthesizes it once, and hands out templates.
+ * context as cdk.json, same compliance packs; changed plans without creation stack traces),
+ * synthesizes it once, and hands out templates.
  * Call it in `beforeAll`; it memoizes per (plan, environment, phases) within a test file.
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
