@@ -9,6 +9,9 @@
  *
  * Its last line on stderr always says what happened: which checks ran and what they found, or
  * why nothing was synthesized. (The CDK CLI prints its own lines after it; `npm run synth` does not.)
+ *
+ * Only a synth that passes leaves `synth.json` (with the digest of the plan files it read) and a
+ * copy of those files in `plan/`; it removes the previous record first (`bin/synth-record.ts`).
  */
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -19,12 +22,14 @@ import { selectFromContext } from '../lib/config/app-context';
 import type { MigrationPlan } from '../lib/config/migration-plan';
 import { PlanError } from '../lib/config/plan-error';
 import { buildMigrationApp, VALIDATION_CACHE_DIR } from '../lib/migration-app';
-import { readAssembly, type SynthRecord } from '../lib/report/assembly';
+import { readAssembly } from '../lib/report/assembly';
 import { acknowledgmentsOf, planStoppedLine, resourceCount, synthSummaryLine } from '../lib/report/checks';
+import type { PlanFile } from '../lib/report/synth-record';
 import { formatValidationFailures, readValidationFailures } from '../lib/report/validation-failures';
 import { readAssemblyDir, removeEntries } from './read-assembly-dir';
-import { readPlanDir } from './read-plan-dir';
+import { readPlanDirWithFiles } from './read-plan-dir';
 import { recordChecks } from './record-checks';
+import { clearSynthRecord, writeSynthRecord } from './synth-record';
 
 function stop(lastLine: string): never {
   process.stderr.write(`${lastLine}\n`);
@@ -33,10 +38,14 @@ function stop(lastLine: string): never {
 
 function main(): void {
   const app = new App();
+  // Before anything can stop the synth: the folder keeps no record of an earlier synth that
+  // `npm run report` would take for this one's. Written again only when this synth passes.
+  clearSynthRecord(app.outdir);
   const planDir = String(app.node.tryGetContext('plan') ?? 'phases');
   let plan: MigrationPlan;
+  let planFiles: readonly PlanFile[];
   try {
-    plan = readPlanDir(planDir);
+    ({ plan, files: planFiles } = readPlanDirWithFiles(planDir));
   } catch (error) {
     if (!(error instanceof PlanError)) throw error;
     process.stderr.write(`${error.message}\n`);
@@ -97,17 +106,23 @@ function main(): void {
     stacks: written.stacks.length,
     resources: resourceCount(written),
   });
-  const record: SynthRecord = {
-    plan: planDir,
-    environment: selection.environment,
-    phases: selection.phases,
-    strict,
-    checks,
-    skipped,
-    removedStale: stale,
-    summary,
-  };
-  writeFileSync(join(dir, 'synth.json'), `${JSON.stringify(record, null, 2)}\n`);
+  if (failures.length === 0) {
+    // The record that this assembly passed, and of the plan that produced it (with a copy in plan/).
+    writeSynthRecord(
+      dir,
+      {
+        plan: planDir,
+        environment: selection.environment,
+        phases: selection.phases,
+        strict,
+        checks,
+        skipped,
+        removedStale: stale,
+        summary,
+      },
+      planFiles,
+    );
+  }
 
   if (stale.length > 0) {
     process.stderr.write(

@@ -4,6 +4,7 @@ import { loadPlan } from '../lib/config/load-plan';
 import type { MigrationPlan } from '../lib/config/migration-plan';
 import { PlanError, type PlanIssue } from '../lib/config/plan-error';
 import { expectedOneOf } from '../lib/config/suggest';
+import type { PlanFile } from '../lib/report/synth-record';
 
 /**
  * Reads `platform.yaml` and every `phase-*.yaml` of a plan folder and loads them. File access
@@ -11,6 +12,17 @@ import { expectedOneOf } from '../lib/config/suggest';
  * plan problem like any other: a `PlanError` that names it, never a Node stack trace.
  */
 export function readPlanDir(dir: string, cwd = process.cwd()): MigrationPlan {
+  return readPlanDirWithFiles(dir, cwd).plan;
+}
+
+/**
+ * {@link readPlanDir}, and the files it read, byte for byte: the synth records their digest and
+ * keeps a copy of them beside the assembly (`bin/synth-record.ts`).
+ */
+export function readPlanDirWithFiles(
+  dir: string,
+  cwd = process.cwd(),
+): { readonly plan: MigrationPlan; readonly files: readonly PlanFile[] } {
   const shown = (name?: string) => {
     const path = name ? join(dir, name) : dir;
     const fromCwd = relative(cwd, path);
@@ -25,9 +37,7 @@ export function readPlanDir(dir: string, cwd = process.cwd()): MigrationPlan {
       },
     ]);
   }
-  const phaseFiles = readdirSync(dir)
-    .filter((f) => /^phase-.*\.ya?ml$/.test(f))
-    .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+  const phaseFiles = phaseFileNames(dir);
   if (!existsSync(join(dir, 'platform.yaml'))) {
     const issues: PlanIssue[] = [
       {
@@ -42,8 +52,26 @@ export function readPlanDir(dir: string, cwd = process.cwd()): MigrationPlan {
     }
     throw new PlanError(issues);
   }
-  const source = (name: string) => ({ file: shown(name), text: readFileSync(join(dir, name), 'utf8') });
-  return loadPlan(source('platform.yaml'), phaseFiles.map(source));
+  const files = readPlanFiles(dir);
+  const source = ({ name, bytes }: PlanFile) => ({ file: shown(name), text: Buffer.from(bytes).toString('utf8') });
+  const [platform, ...phases] = files;
+  return { plan: loadPlan(source(platform), phases.map(source)), files };
+}
+
+/**
+ * The files of a plan folder the synth reads, as bytes: `platform.yaml` (if there) first, then every
+ * `phase-*.yaml` in number order. None for a folder that does not exist.
+ */
+export function readPlanFiles(dir: string): PlanFile[] {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) return [];
+  const names = [...(existsSync(join(dir, 'platform.yaml')) ? ['platform.yaml'] : []), ...phaseFileNames(dir)];
+  return names.map((name) => ({ name, bytes: readFileSync(join(dir, name)) }));
+}
+
+function phaseFileNames(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((f) => /^phase-.*\.ya?ml$/.test(f))
+    .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
 }
 
 /** Folders beside `dir` that hold a plan, for a "did you mean" hint. */

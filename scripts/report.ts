@@ -7,14 +7,16 @@
  *   npm run report -- --against base.out            # also compare with an earlier assembly
  *   npm run report -- --plan DIR --report FILE      # plan folder (default: the one synth used), output file
  *
- * Exit codes: 0 done; 1 the assembly (or --against) cannot be read; 2 --against found a stateful
- * resource that would be replaced or deleted, so CI can gate on it.
+ * Exit codes: 0 done; 1 the assembly (or --against) cannot be read, or the assembly has no record
+ * of a passing synth of the plan on disk (the last synth failed, or the plan changed since); 2
+ * --against found a stateful resource that would be replaced or deleted, so CI can gate on it.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readAssemblyDir } from '../bin/read-assembly-dir';
 import { readPlanDir } from '../bin/read-plan-dir';
+import { refuseUnrecordedAssembly } from '../bin/synth-record';
 import type { MigrationPlan } from '../lib/config/migration-plan';
 import { PlanError } from '../lib/config/plan-error';
 import { type Assembly, AssemblyError, readAssembly } from '../lib/report/assembly';
@@ -41,6 +43,12 @@ async function main(): Promise<number> {
   } catch (error) {
     if (!(error instanceof AssemblyError)) throw error;
     process.stderr.write(`npm run report: ${error.message}\n`);
+    return 1;
+  }
+  // Only an assembly the plan on disk produced, by a synth that passed (bin/synth-record.ts).
+  const refusal = refuseUnrecordedAssembly(out, assembly, values.plan);
+  if (refusal) {
+    process.stderr.write(`npm run report: ${refusal}\n`);
     return 1;
   }
 

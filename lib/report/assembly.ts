@@ -61,9 +61,21 @@ export interface StackArtifact {
   readonly metadata: Readonly<Record<string, readonly MetadataEntry[]>>;
 }
 
-/** What `bin/app.ts` records in `synth.json`: how the assembly was made and which checks ran. */
+/**
+ * What `bin/app.ts` records in `synth.json`: how the assembly was made and which checks ran. The
+ * app writes it last, and only when the synth passed (it removes the previous one first), so an
+ * assembly folder with no `synth.json` is one whose last synth failed, stopped or never ran.
+ */
 export interface SynthRecord {
+  /** The plan folder the synth read (`-c plan`, default `phases`), as given. */
   readonly plan: string;
+  /**
+   * sha256 over the plan files the synth read (each file's name and bytes, in name order;
+   * `lib/report/synth-record.ts`). Absent in records of earlier app versions.
+   */
+  readonly planDigest?: string;
+  /** Each plan file's sha256, by its name in the plan folder. A copy of the files is in `plan/`. */
+  readonly planFiles?: Readonly<Record<string, string>>;
   readonly environment: string;
   readonly phases: readonly number[];
   /** Whether validator warnings fail synth (`@aws-cdk/core:strictCfnValidateErrors`). */
@@ -172,8 +184,16 @@ export class AssemblyError extends Error {
   }
 }
 
-/** Names of the files the app itself writes beside the assembly (never stale). */
-export const APP_FILES: readonly string[] = ['residency.json', 'synth.json', 'validation-report.json'];
+/** The folder of an assembly (`cdk.out/plan/`) that holds a copy of the plan files the synth read. */
+export const PLAN_COPY_DIR = 'plan';
+
+/** Names of the files (and the plan's copy) the app itself writes beside the assembly (never stale). */
+export const APP_FILES: readonly string[] = [
+  'residency.json',
+  'synth.json',
+  'validation-report.json',
+  `${PLAN_COPY_DIR}/`,
+];
 
 /** Parses an assembly folder's files. Throws an {@link AssemblyError} if the root manifest is missing. */
 export function readAssembly(files: AssemblyFiles): Assembly {

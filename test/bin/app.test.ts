@@ -3,8 +3,11 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readAssemblyDir } from '../../bin/read-assembly-dir';
+import { readPlanFiles } from '../../bin/read-plan-dir';
+import { assemblyPlanDir } from '../../bin/synth-record';
 import { readAssembly } from '../../lib/report/assembly';
 import { renderReport } from '../../lib/report/render-report';
+import { planDigestOf } from '../../lib/report/synth-record';
 import { cdkJsonContext, defaultPlan, ROOT } from '../support/harness';
 
 /** How cdk.json runs the app (`node --import tsx`): one process, where the tsx CLI starts two. */
@@ -41,12 +44,16 @@ function runReport(...args: string[]) {
 const lastLine = (text: string) => text.trimEnd().split('\n').pop();
 
 describe('bin/app.ts', () => {
-  test('fails if the plan is broken: every problem listed, exit 1, no template written', () => {
-    // GIVEN a plan folder with three mistakes in two files
+  test('fails if the plan is broken: every problem listed, exit 1, no template written, no synth record left', () => {
+    // GIVEN a plan folder with three mistakes in two files, and an output folder with an earlier synth's record
+    const outdir = mkdtempSync(join(tmpdir(), 'migration-app-'));
+    writeFileSync(join(outdir, 'synth.json'), '{"plan":"phases","summary":"Checks ran on 64 stacks"}');
     // WHEN
-    const { status, stderr, written } = runApp({ plan: 'test/fixtures/broken-plan' });
+    const { status, stderr, written } = runApp({ plan: 'test/fixtures/broken-plan' }, { outdir });
+    rmSync(outdir, { recursive: true, force: true });
     // THEN
     expect(status).toBe(1);
+    expect(written).not.toContain('synth.json');
     expect(stderr).toMatch(
       /test\/fixtures\/broken-plan\/platform\.yaml:\d+: locations\[0\]\.region: unknown AWS region "us-west-9"/,
     );
@@ -59,9 +66,13 @@ describe('bin/app.ts', () => {
     expect(written.filter((f) => f.endsWith('.template.json') || f.startsWith('assembly-'))).toEqual([]);
   });
 
-  test('fails if -c env or -c phases names something the plan lacks', () => {
-    const { status, stderr } = runApp({ env: 'qa', phases: '1,7' });
+  test('fails if -c env or -c phases names something the plan lacks, leaving no synth record', () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'migration-app-'));
+    writeFileSync(join(outdir, 'synth.json'), '{"plan":"phases","summary":"Checks ran on 64 stacks"}');
+    const { status, stderr, written } = runApp({ env: 'qa', phases: '1,7' }, { outdir });
+    rmSync(outdir, { recursive: true, force: true });
     expect(status).toBe(1);
+    expect(written).not.toContain('synth.json');
     expect(stderr).toMatch(/-c phases: unknown phase "7", expected a comma-separated list of: 1, 2, 3/);
     expect(stderr).toMatch(/-c env: unknown environment "qa", expected one of: demo, staging, prod/);
   });
@@ -93,6 +104,8 @@ describe('a synth that passes, and the report on it', () => {
     writeFileSync(join(outdir, 'assembly-Phase1', 'Phase1Transferapsoutheast1.template.json'), '{}');
     writeFileSync(join(outdir, 'REPORT.md'), '# the report of an earlier assembly');
     writeFileSync(join(outdir, 'notes.txt'), 'not the app’s');
+    mkdirSync(join(outdir, 'plan'));
+    writeFileSync(join(outdir, 'plan', 'phase-9.yaml'), 'phase: 9\n');
     // WHEN phase 1 synthesizes (the built-in validator off, to keep the test fast)
     run = runApp({ phases: '1' }, { outdir, env: { CDK_VALIDATION: 'false' } });
   });
@@ -112,6 +125,18 @@ describe('a synth that passes, and the report on it', () => {
       ['PCI.DSS.321', 'number'],
       ['DataResidency', 'number'],
     ]);
+  });
+
+  test('records the plan it read: the digest of its files in synth.json, and a copy of them in plan/', () => {
+    const synth = JSON.parse(readFileSync(join(outdir, 'synth.json'), 'utf8'));
+    const read = readPlanFiles(join(ROOT, 'phases'));
+    expect(synth).toMatchObject({ plan: 'phases', ...planDigestOf(read) });
+    // the copy is exactly this synth's plan: the earlier copy's phase 9 is gone
+    expect(readdirSync(join(outdir, 'plan')).sort()).toEqual(read.map((f) => f.name).sort());
+    for (const file of read) {
+      expect(readFileSync(join(outdir, 'plan', file.name)).equals(Buffer.from(file.bytes))).toBe(true);
+    }
+    expect(assemblyPlanDir(outdir)).toBe(join(outdir, 'plan'));
   });
 
   test("removes the earlier synth's stacks and stages and its report, and nothing else", () => {

@@ -28,6 +28,7 @@ describe('readAssembly', () => {
 
   test('lists what no manifest refers to as stale: old stacks and whole old stages, each once', () => {
     // GIVEN an earlier synth's stage and stack left in the folder, and files CDK does not judge
+    // (the app's own copy of the plan, plan/, among them)
     const files = smallFiles();
     const withLeftovers = {
       texts: files.texts,
@@ -39,6 +40,7 @@ describe('readAssembly', () => {
         'assembly-Phase1/Phase1Transferapsoutheast1.template.json',
         'assembly-Phase1/Phase1Transferapsoutheast1.metadata.json',
         'asset.0123456789abcdef/',
+        'plan/',
         'tree.json',
         'REPORT.md',
         'notes.txt',
