@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { MigrationPlan } from './migration-plan';
 import { describeValue, PlanError, type PlanIssue } from './plan-error';
 import { PhaseSchema, PlatformSchema } from './schema';
+import type { DataCheckOptions } from './data-checks';
 import { checkPlan, type ParsedPhase } from './semantic-checks';
 
 /** A plan file's name and text. Reading the disk is `bin/`'s job; this stays pure. */
@@ -20,9 +21,15 @@ interface ParsedFile {
 /**
  * Parses and validates the platform file and every phase file, in two layers: the schema
  * (structure), then the meaning (references, overlaps, residency). Throws a `PlanError`
- * listing every problem with file, line and path; returns only a plan that is whole.
+ * listing every problem with file, line and path; returns only a plan that is whole. A plan that
+ * is already deployed (`options.deployed`, the transition gate's BASE) may still use the forms
+ * earlier versions wrote.
  */
-export function loadPlan(platform: PlanSource, phases: readonly PlanSource[]): MigrationPlan {
+export function loadPlan(
+  platform: PlanSource,
+  phases: readonly PlanSource[],
+  options: DataCheckOptions = {},
+): MigrationPlan {
   const issues: PlanIssue[] = [];
   const files = new Map<string, ParsedFile>();
 
@@ -59,7 +66,7 @@ export function loadPlan(platform: PlanSource, phases: readonly PlanSource[]): M
   }
 
   if (issues.length === 0 && platformConfig) {
-    issues.push(...checkPlan(platform.file, platformConfig, parsedPhases));
+    issues.push(...checkPlan(platform.file, platformConfig, parsedPhases, options));
   }
   if (issues.length > 0 || !platformConfig) {
     throw new PlanError(issues.map((issue) => withLine(issue, files.get(issue.file))));

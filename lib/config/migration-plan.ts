@@ -105,6 +105,8 @@ export interface Replication {
   readonly service: string;
   readonly source: DataSource;
   readonly markets: readonly string[];
+  /** Whether its full load truncates the target's tables first (the plan's `truncateBeforeLoad`). */
+  readonly truncateBeforeLoad: boolean;
 }
 
 /** One market a phase serves, as its goal canary and alarms see it. */
@@ -171,13 +173,62 @@ export class MigrationPlan {
   }
 
   /**
-   * Where a location's copy of a service's rows stands in a phase: `finished` for a service with no
-   * database (nothing to copy), else the plan's `data` entry, `copying` when it says nothing.
+   * Where a location's copy of one market's rows of a service stands in a phase (`*` for the rest
+   * of the world): `finished` for a service with no database (nothing to copy), else the plan's
+   * `data` entry for the market, `copying` when it says nothing. A whole-site state (`shop: ready`)
+   * is what earlier plans wrote; only a deployed plan may hold one (see `loadPlan`).
    */
-  public dataState(phase: number, locationId: string, service: string): DataState {
+  public dataState(phase: number, locationId: string, service: string, market: string): DataState {
     if (!this.service(service).database) return 'finished';
-    const site = this.phase(phase).locations.find((l) => l.location === locationId);
-    return site?.data[service] ?? 'copying';
+    const entry = this.phase(phase).locations.find((l) => l.location === locationId)?.data[service];
+    if (typeof entry === 'string') return entry;
+    return entry?.[market] ?? 'copying';
+  }
+
+  /**
+   * How many provider hosts a site has registered: `hostsRegistered`, with `true` (what earlier
+   * plans wrote, accepted only in a deployed plan) read as the site's minTasks.
+   */
+  public registeredHosts(site: PhaseLocationConfig): number {
+    const hosts = site.hostsRegistered;
+    return typeof hosts === 'number' ? hosts : hosts ? site.minTasks : 0;
+  }
+
+  /** The share of a phase's markets' traffic for a service that its locations take (0..100). */
+  public cutover(phase: number, service: string): number {
+    const cutover = this.phase(phase).cutoverPercent;
+    return typeof cutover === 'number' ? cutover : (cutover[service] ?? 0);
+  }
+
+  /** A phase's cutover as a reviewer reads it: `50 %`, or `shop 10 %, accounts 0 %` when it differs per service. */
+  public cutoverText(phase: PhaseConfig): string {
+    const shares = phase.services.map((s) => this.cutover(phase.phase, s));
+    if (shares.every((p) => p === shares[0])) return `${shares[0]} %`;
+    return phase.services.map((s, i) => `${s} ${shares[i]} %`).join(', ');
+  }
+
+  /** Whether a phase takes all of its markets' traffic: every service at 100 %, no market's rows still copying. */
+  public cutoverComplete(phase: PhaseConfig): boolean {
+    return phase.services.every(
+      (service) =>
+        this.cutover(phase.phase, service) === 100 &&
+        phase.locations.every((site) =>
+          site.markets.every((m) => this.dataState(phase.phase, site.location, service, m) !== 'copying'),
+        ),
+    );
+  }
+
+  /**
+   * The site that serves a market in a phase: the location that names it, or, for a market that
+   * no location of the phase names, the one serving the rest of the world when the market is not
+   * declared (an undeclared country is part of "*").
+   */
+  public siteOf(phase: number, market: string): string | undefined {
+    const locations = this.phase(phase).locations;
+    const named = locations.find((l) => l.markets.includes(market));
+    if (named) return named.location;
+    if (market === REST_OF_WORLD || this.market(market)) return undefined;
+    return locations.find((l) => l.markets.includes(REST_OF_WORLD))?.location;
   }
 
   /**
@@ -208,7 +259,7 @@ export class MigrationPlan {
     }
     return [...byMarket.entries()].flatMap(([market, sites]) =>
       sites.map((s, i): MarketLayer => {
-        const state = this.dataState(s.phase.phase, s.location.id, service);
+        const state = this.dataState(s.phase.phase, s.location.id, service, market);
         const previous = sites[i - 1];
         return {
           service,
@@ -217,7 +268,7 @@ export class MigrationPlan {
           locationId: s.location.id,
           setIdentifier: `p${s.phase.phase}-${s.location.id}`,
           serves: state !== 'copying',
-          weight: state === 'copying' ? 0 : s.phase.cutoverPercent,
+          weight: state === 'copying' ? 0 : this.cutover(s.phase.phase, service),
           below: state === 'finished' ? undefined : previous ? { phase: previous.phase.phase } : 'legacy',
           entryWeight: i === sites.length - 1 ? 1 : 0,
         };
@@ -295,11 +346,12 @@ export class MigrationPlan {
    * Routing for every declared market of a service, across all phases (the rest of the world
    * is routed by latency: see `restOfWorld`).
    *
-   * A phase takes `cutoverPercent` of the traffic of each market it serves, from whatever served
+   * A phase takes its cutover (`cutover`) of the traffic of each market it serves, from whatever served
    * the market before it. Working back from the latest phase: each takes its percentage of what
    * later phases left, and legacy keeps the remainder. So phase 3 at 10 % over phase 1 at 100 %
    * is 10 / 90 / 0 (legacy), and over phase 2 at 50 % it is 10 / 45 / 45. A market no phase
-   * serves stays wholly on legacy, as today. A site whose copy is still copying takes nothing.
+   * serves stays wholly on legacy, as today. A site whose copy of the market's rows is still
+   * copying takes nothing.
    * These are the effective shares the layers produce (see `layers`), for checks and reviewers;
    * the records hold only each phase's own number.
    */
@@ -315,7 +367,8 @@ export class MigrationPlan {
       const targets: RouteTarget[] = [];
       let remaining = 100;
       for (const s of [...sites].reverse()) {
-        const share = this.dataState(s.phase.phase, s.location.id, service) === 'copying' ? 0 : s.phase.cutoverPercent;
+        const copying = this.dataState(s.phase.phase, s.location.id, service, market) === 'copying';
+        const share = copying ? 0 : this.cutover(s.phase.phase, service);
         const weight = Math.round((remaining * share) / 100);
         targets.unshift({
           setIdentifier: `p${s.phase.phase}-${s.location.id}`,
@@ -342,9 +395,9 @@ export class MigrationPlan {
     return this.sites()
       .filter((s) => s.phase.services.includes(service) && s.site.markets.includes(REST_OF_WORLD))
       .map((s) => {
-        const state = this.dataState(s.phase.phase, s.location.id, service);
+        const state = this.dataState(s.phase.phase, s.location.id, service, REST_OF_WORLD);
         const serves = state !== 'copying';
-        const weight = serves ? s.phase.cutoverPercent : 0;
+        const weight = serves ? this.cutover(s.phase.phase, service) : 0;
         return {
           setIdentifier: `p${s.phase.phase}-${s.location.id}`,
           locationId: s.location.id,
@@ -371,21 +424,25 @@ export class MigrationPlan {
   /**
    * The replications that fill one site's copy of a service's rows, one per source: each market the
    * site serves comes from where its rows are now (`dataSource`): the legacy database for markets no
-   * earlier phase served, else the earlier phase's site (India: Singapore to Mumbai). None once the
-   * site is `finished` (final sync done, it is the system of record) or the service keeps no legacy rows.
+   * earlier phase served, else the earlier phase's site (India: Singapore to Mumbai). A replication
+   * goes once every market it copies is `finished` here (final sync done, the site is their system
+   * of record): until then it keeps all of them, since DMS cannot change a started replication. None
+   * when the service keeps no legacy rows.
    */
   public replications(phase: number, locationId: string, service: string): Replication[] {
     const site = this.phase(phase).locations.find((l) => l.location === locationId);
     if (!site || !this.service(service).database?.legacySchema) return [];
-    if (this.dataState(phase, locationId, service) === 'finished') return [];
     const bySource = new Map<string, Replication>();
     for (const market of site.markets) {
       const source = this.dataSource(phase, service, market);
       const key = source === 'legacy' ? 'legacy' : `${source.phase}|${source.locationId}`;
-      const entry = bySource.get(key) ?? { service, source, markets: [] };
+      const truncateBeforeLoad = site.truncateBeforeLoad.includes(service);
+      const entry = bySource.get(key) ?? { service, source, markets: [], truncateBeforeLoad };
       bySource.set(key, { ...entry, markets: [...entry.markets, market] });
     }
-    return [...bySource.values()];
+    return [...bySource.values()].filter((r) =>
+      r.markets.some((m) => this.dataState(phase, locationId, service, m) !== 'finished'),
+    );
   }
 
   /** Markets a site replicates from the legacy database for a service (see `replications`). */

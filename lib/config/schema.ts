@@ -134,6 +134,18 @@ export const MarketSchema = z.strictObject({
   goals: GoalSchema.partial()
     .optional()
     .describe("This market's own goals, each replacing goals.defaults. Default: goals.defaults."),
+  formerlyRestOfWorld: z
+    .boolean()
+    .default(false)
+    .describe(
+      'Whether this market was part of the rest of the world ("*") before it was declared. Its users were then served, and its rows copied, as rest-of-world rows at every site serving "*": they stay there (each such site names it, at the state of its "*" copy), and each of those locations must be one it allows, or be listed in removeRowsFrom. **CAUTION**: a market declared without it, while a site serves "*", is refused by the transition gate. Default: false (declared from the start).',
+    ),
+  removeRowsFrom: z
+    .array(id('location id'))
+    .default([])
+    .describe(
+      "Locations that hold this market's rows, copied there as rest-of-world rows, where it may not keep them: the rows must be deleted there (the report lists them as an action), and no phase serves the market there. Default: none.",
+    ),
 });
 
 export const PlanGoalsSchema = z
@@ -279,6 +291,8 @@ export const PlatformSchema = z
   })
   .describe('What exists regardless of phase: environments, the legacy data center, markets, locations, services.');
 
+const Percent = z.number().int('a whole number').min(0).max(100);
+
 export const PhaseLocationSchema = z.strictObject({
   location: id('location id').describe('A location id from platform.yaml.'),
   vpcCidr: Cidr.optional().describe(
@@ -291,16 +305,28 @@ export const PhaseLocationSchema = z.strictObject({
   minTasks: z.number().int().min(1).max(100).default(2).describe('Fewest tasks per service. Default: 2.'),
   maxTasks: z.number().int().min(1).max(200).default(10).describe('Most tasks per service. Default: 10.'),
   hostsRegistered: z
-    .boolean()
-    .default(false)
+    // A boolean is what earlier plans said; it is read only from a deployed plan (see loadPlan's `deployed`).
+    .union([z.number().int().min(0).max(100), z.boolean()])
+    .default(0)
     .describe(
-      "Provider sites only: whether the provider's hosts are registered with the site's ECS Anywhere cluster. Until then each service runs no task, so a deploy never waits for machines that are not there. Default: false.",
+      "Provider sites only: how many of the provider's hosts are registered with the site's ECS Anywhere cluster. Each task takes fixed host ports, so a host runs one task of each service: minTasks and maxTasks may not exceed it. Until a host is registered (0) each service runs no task, so a deploy never waits for machines that are not there. Default: 0.",
     ),
   data: z
-    .record(z.string(), z.enum(DATA_STATES))
+    .record(
+      z.string(),
+      z.union([z.record(z.string(), z.enum(DATA_STATES)), z.enum(DATA_STATES)], {
+        error: 'one state per market, such as { SG: ready, VN: copying }, each copying, ready or finished',
+      }),
+    )
     .default({})
     .describe(
-      "Per service, where this location's copy of its markets' rows stands. copying: rows are being copied here (full load, then change capture); no record may send users here. ready: an engineer validated the copy after full load; users may come while copying continues. finished: write freeze, final sync and validation are done, copying stopped and its resources removed; this location is the system of record and takes all of its markets' traffic. Default: copying for every service with a database.",
+      'Per service and market, where this location\'s copy of that market\'s rows stands, such as `shop: { SG: ready, HK: ready, VN: copying }` ("*" for the rest of the world). copying: rows are being copied here (full load, then change capture); no record sends the market\'s users here. ready: an engineer validated the copy after full load; users may come while copying continues. finished: write freeze, final sync and validation are done; this location is the system of record for the market, and its replication goes once every market of it is finished. Once a service lists any market, it lists every market the location serves: a market added to the site starts copying, whatever the others are, and says so. Default: copying for every market of every service with a database.',
+    ),
+  truncateBeforeLoad: z
+    .array(z.string())
+    .default([])
+    .describe(
+      "Services whose replication into this location is replaced (a table added, a market's filter changed) while every market's rows here are still copying: the new replication's full load truncates the target tables first (DMS TargetTablePrepMode TRUNCATE_BEFORE_LOAD), so it does not fail on rows the previous load left. Refused once any market here is ready: the truncation would erase what users wrote. Keep it afterwards: removing it is another change of the replication. Default: none (DO_NOTHING: a full load never touches rows already there).",
     ),
 });
 
@@ -311,11 +337,12 @@ export const PhaseSchema = z
     workload: id('workload name').describe('Names the stacks: migration-p<phase>-<workload>-...'),
     services: z.array(z.string()).min(1).describe('Service names from platform.yaml that this phase deploys.'),
     cutoverPercent: z
-      .number()
-      .int('a whole number')
-      .min(0)
-      .max(100)
-      .describe("Share of each served market's traffic sent to this phase's locations; the rest stays where it was."),
+      .union([Percent, z.record(z.string(), Percent)], {
+        error: 'a whole number from 0 to 100, or one per service such as { shop: 10, accounts: 0 }',
+      })
+      .describe(
+        "Share of each served market's traffic sent to this phase's locations, one number for every service or one per service (`{ shop: 10, accounts: 0 }`, every service of the phase listed); the rest stays where it was. It applies to the markets whose rows are ready at their location: a copying market's users stay where they are whatever the number.",
+      ),
     edge: z
       .strictObject({
         hostname: z.string().regex(/^[a-z0-9-]{1,63}$/, 'one DNS label such as "www"'),

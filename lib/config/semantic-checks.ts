@@ -1,4 +1,5 @@
 import { canaryTimeoutSeconds, PROBE_TIMEOUT_MS } from '../canary/goal-contract';
+import { checkData, type DataCheckOptions } from './data-checks';
 import { AWS_REGION_COUNTRIES, EDGE_REGION, isKnownAwsRegion } from './aws-regions';
 import { MigrationPlan } from './migration-plan';
 import { describeValue, type PlanIssue } from './plan-error';
@@ -17,7 +18,12 @@ type Report = (file: string, path: (string | number)[], message: string) => void
  * The meaning checks: every reference resolves, no two things clash, every market is served
  * only where its data may live. Runs once all files passed the schema; reports every problem.
  */
-export function checkPlan(platformFile: string, platform: PlatformConfig, phases: readonly ParsedPhase[]): PlanIssue[] {
+export function checkPlan(
+  platformFile: string,
+  platform: PlatformConfig,
+  phases: readonly ParsedPhase[],
+  options: DataCheckOptions = {},
+): PlanIssue[] {
   const issues: PlanIssue[] = [];
   const report: Report = (file, path, message) => issues.push({ file, path, message });
 
@@ -30,89 +36,8 @@ export function checkPlan(platformFile: string, platform: PlatformConfig, phases
   if (issues.length > 0) return issues;
 
   checkRouting(platform, phases, report);
-  checkData(platform, phases, report);
+  checkData(platformFile, platform, phases, report, options);
   return issues;
-}
-
-/**
- * No users before their rows: a location takes traffic only once its copy is ready (or it is the
- * system of record), a finished location takes all of its markets' traffic, and a copy is ready
- * only when its source is. Each message names the market, service and location and what to set.
- */
-function checkData(platform: PlatformConfig, phases: readonly ParsedPhase[], report: Report): void {
-  const plan = new MigrationPlan(
-    platform,
-    phases.map((p) => p.config),
-  );
-  for (const { file, config: phase } of phases) {
-    phase.locations.forEach((site, i) => {
-      for (const [service, state] of Object.entries(site.data)) {
-        const known = platform.services.find((s) => s.name === service);
-        if (!phase.services.includes(service) || !known?.database) {
-          const withData = phase.services.filter((s) => platform.services.find((x) => x.name === s)?.database);
-          report(
-            file,
-            ['locations', i, 'data', service],
-            `${describeValue(service)} is not a service of this phase with a database, ${expectedOneOf(service, withData)} (state ${state})`,
-          );
-        }
-      }
-      for (const service of phase.services) {
-        const state = plan.dataState(phase.phase, site.location, service);
-        const markets = site.markets.join(', ');
-        const path = ['locations', i, 'data', service];
-        if (state === 'copying' && phase.cutoverPercent > 0) {
-          report(
-            file,
-            ['cutoverPercent'],
-            `sends ${phase.cutoverPercent}% of the ${service} traffic of ${markets} to ${describeValue(site.location)}, whose copy of their rows is still copying (locations[${i}].data.${service}); expected locations[${i}].data.${service}: ready once the full load is validated, or cutoverPercent: 0`,
-          );
-        }
-        if (state === 'finished' && phase.cutoverPercent < 100) {
-          report(
-            file,
-            path,
-            `finished makes ${describeValue(site.location)} the system of record for the ${service} rows of ${markets}, but cutoverPercent ${phase.cutoverPercent} still sends ${100 - phase.cutoverPercent}% elsewhere, where those rows are stale; expected cutoverPercent: 100, or ready until then`,
-          );
-        }
-        const location = plan.location(site.location);
-        for (const { source, markets: moved } of plan.replications(phase.phase, site.location, service)) {
-          // Only these paths exist: legacy into any site, and one AWS region into another.
-          const from = source === 'legacy' ? undefined : plan.location(source.locationId);
-          if (from && (from.kind !== 'aws' || location.kind !== 'aws')) {
-            report(
-              file,
-              ['locations', i, 'markets'],
-              `${moved.join(', ')} would move their ${service} rows from ${describeValue(source === 'legacy' ? 'legacy' : source.locationId)} (phase ${source === 'legacy' ? '-' : source.phase}) to ${describeValue(site.location)}, and only legacy to a site or one AWS region to another is built; expected these markets served here only by a phase that takes them from legacy or from another AWS region`,
-            );
-          }
-          if (location.kind === 'provider') {
-            // The replication into a provider's database runs in its home region, which sees every row.
-            for (const market of moved.filter(
-              (m) => !plan.isAllowed(m, plan.awsLocationOfRegion(location.homeRegion) ?? ''),
-            )) {
-              report(
-                file,
-                ['locations', i, 'markets'],
-                `${market}'s ${service} rows reach ${describeValue(site.location)} through its home region ${location.homeRegion}, where replication runs, and ${market} does not allow it; expected a homeRegion that ${market} allows (platform.yaml locations[].homeRegion), or ${market} kept on legacy`,
-              );
-            }
-          }
-        }
-        if (state === 'copying') continue;
-        for (const market of site.markets.filter((m) => m !== REST_OF_WORLD)) {
-          const source = plan.dataSource(phase.phase, service, market);
-          if (source !== 'legacy' && plan.dataState(source.phase, source.locationId, service) === 'copying') {
-            report(
-              file,
-              path,
-              `${state} for ${market}'s ${service} rows, but they come from ${describeValue(source.locationId)} (phase ${source.phase}), whose own copy is still copying; expected copying here until phase ${source.phase} is ready there`,
-            );
-          }
-        }
-      }
-    });
-  }
 }
 
 function duplicates<T>(items: readonly T[], key: (t: T) => string): number[] {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Fn, Stack, Validations } from 'aws-cdk-lib';
+import { AspectPriority, Aspects, Fn, Stack, Validations } from 'aws-cdk-lib';
 import * as dms from 'aws-cdk-lib/aws-dms';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
@@ -81,6 +81,14 @@ export interface MarketReplicationProps {
    * @default 16
    */
   readonly maxCapacityUnits?: number;
+  /**
+   * Whether the full load truncates the target's tables first (`TRUNCATE_BEFORE_LOAD`): for a
+   * replication that replaces another while nobody uses the target yet, whose full load would
+   * otherwise fail on the rows the previous load left
+   * (https://docs.aws.amazon.com/dms/latest/userguide/CHAP_Tasks.ReloadTables.html).
+   * @default false - `DO_NOTHING`: a full load never drops or truncates the target's tables
+   */
+  readonly truncateBeforeLoad?: boolean;
 }
 
 /**
@@ -98,6 +106,24 @@ export interface MarketReplicationProps {
  * The account needs DMS's roles (the `Account/` stage creates them; every replication imports
  * their export, so a phase deployed before that stage fails naming them).
  */
+/**
+ * Keeps every tag aspect off a replication: a tag added from a scope above it (a stack, a residency
+ * declaration) is dropped for it. The keys of its own `tags` property stay.
+ */
+function excludeFromTagging(resource: dms.CfnReplicationConfig, ownKeys: readonly string[]): void {
+  const own = new Set(ownKeys);
+  Aspects.of(resource).add(
+    {
+      visit(node) {
+        if (node !== resource) return;
+        const tags = resource.cdkTagManager;
+        for (const key of Object.keys(tags.tagValues())) if (!own.has(key)) tags.removeTag(key, 1_000);
+      },
+    },
+    { priority: AspectPriority.MUTATING + 1 },
+  );
+}
+
 export class MarketReplication extends Construct {
   public readonly replication: dms.CfnReplicationConfig;
   public readonly sourceCredentials: secretsmanager.Secret;
@@ -192,8 +218,9 @@ export class MarketReplication extends Construct {
       Logging: { EnableLogging: true },
       ValidationSettings: { EnableValidation: true },
       // The target's tables are the service's own (its schema migrations create them): a full load
-      // never drops or truncates them, so a reload cannot erase rows users wrote at the new site.
-      FullLoadSettings: { TargetTablePrepMode: 'DO_NOTHING' },
+      // never drops or truncates them, so a reload cannot erase rows users wrote at the new site,
+      // unless the plan says nobody uses them yet (truncateBeforeLoad).
+      FullLoadSettings: { TargetTablePrepMode: props.truncateBeforeLoad ? 'TRUNCATE_BEFORE_LOAD' : 'DO_NOTHING' },
     };
     // DMS refuses to modify a replication once it has been started, even stopped
     // (https://docs.aws.amazon.com/dms/latest/APIReference/API_ModifyReplicationConfig.html): a
@@ -225,5 +252,11 @@ export class MarketReplication extends Construct {
       // Imported from the Account stage: deployed before it, this stack fails naming the DMS roles.
       tags: [{ key: 'migration:requires', value: Fn.importValue(DMS_ROLES_EXPORT) }],
     });
+    // No tag from above reaches it: CloudFormation sends a changed tag as ModifyReplicationConfig,
+    // which DMS refuses once the replication has started, even stopped, and fails the stack update
+    // (https://docs.aws.amazon.com/dms/latest/APIReference/API_ModifyReplicationConfig.html,
+    // aws/aws-cdk#28862). Declaring a market changes the residency tags of its sites; its markets
+    // are in the table mappings, and so in the replication's identifier.
+    excludeFromTagging(this.replication, ['migration:requires']);
   }
 }

@@ -44,8 +44,8 @@ export interface PhaseGoalsProps {
    * criteria stay in ALARM whatever the goal alarms read (they still show each market's state).
    */
   readonly cutoverComplete: boolean;
-  /** The phase's cutover, for the exit criteria's description. */
-  readonly cutoverPercent: number;
+  /** The phase's cutover as a reviewer reads it (`50 %`, or one share per service), for the exit criteria's description. */
+  readonly cutover: string;
   /** Every alarm here notifies it, on ALARM and on OK. */
   readonly topic: AlarmTopic;
 }
@@ -140,7 +140,7 @@ export class PhaseGoals extends Construct {
           ...all.map((a) => cloudwatch.AlarmRule.fromAlarm(a, cloudwatch.AlarmState.OK)),
         ),
       ),
-      alarmDescription: `Phase ${phase} (${props.phaseName}) exit criteria. OK: met, the phase takes all of its markets' traffic and every market it serves (${props.markets.map((m) => m.market).join(', ')}) meets its latency and availability goals. ALARM: a goal is not met or not measured${props.cutoverComplete ? '' : `, and always until the plan has the phase at 100 % with every copy ready (it has ${props.cutoverPercent} %)`}.`,
+      alarmDescription: `Phase ${phase} (${props.phaseName}) exit criteria. OK: met, the phase takes all of its markets' traffic and every market it serves (${props.markets.map((m) => m.market).join(', ')}) meets its latency and availability goals. ALARM: a goal is not met or not measured${props.cutoverComplete ? '' : `, and always until the plan has the phase at 100 % with every copy ready (it has ${props.cutover})`}.`,
     });
     props.topic.notify(this.exitCriteria);
 

@@ -98,7 +98,12 @@ export class PhaseStage extends Stage {
         // an earlier phase's region (Mumbai, phase 4's) never reaches Beijing, and an unused tunnel
         // would only alarm until the data center configured it.
         vpnPeers: Object.values(fromLegacy).some((markets) => markets.length > 0) ? [vpnTo(legacy.id)] : [],
-        replication: { legacy: legacyDatabase, marketsByService: fromLegacy, declaredMarkets },
+        replication: {
+          legacy: legacyDatabase,
+          marketsByService: fromLegacy,
+          declaredMarkets,
+          truncateBeforeLoad: site.truncateBeforeLoad,
+        },
         alarmEmail: environment.alarmEmail,
         uploads: { domainName: environment.domainName, markets: this.uploadingMarkets(plan, site.markets) },
         cdnLogBucketName: keepsCdnLogs ? cdnLogBucketName(phase.phase, account, location.region) : undefined,
@@ -151,7 +156,11 @@ export class PhaseStage extends Stage {
             cidr: sourceSite?.vpcCidr as string,
             services: fromThere
               .filter((t) => t.source.phase === sourcePhase)
-              .map((t) => ({ config: plan.service(t.service), markets: t.markets })),
+              .map((t) => ({
+                config: plan.service(t.service),
+                markets: t.markets,
+                truncateBeforeLoad: t.truncateBeforeLoad,
+              })),
           };
         });
         const target = {
@@ -219,7 +228,7 @@ export class PhaseStage extends Stage {
         vpcCidr: phaseSite.vpcCidr as string,
         alarmEmail: environment.alarmEmail,
         // CloudFormation waits for a service to be stable: no tasks until the provider's hosts exist.
-        desiredCount: phaseSite.hostsRegistered ? phaseSite.minTasks : 0,
+        desiredCount: plan.registeredHosts(phaseSite) > 0 ? phaseSite.minTasks : 0,
         vpnPeers: [vpnTo(location.id), vpnTo(legacy.id)],
         replication: {
           legacy: legacyDatabase,
@@ -229,7 +238,11 @@ export class PhaseStage extends Stage {
             plan
               .replications(phase.phase, location.id, service)
               .filter((r) => r.source === 'legacy')
-              .map((r) => ({ config: plan.service(service), markets: r.markets })),
+              .map((r) => ({
+                config: plan.service(service),
+                markets: r.markets,
+                truncateBeforeLoad: r.truncateBeforeLoad,
+              })),
           ),
           declaredMarkets,
         },

@@ -38,11 +38,7 @@ export function addWatchStacks(stage: Stage, props: WatchStacksProps): WatchStac
   const goals = plan.platform.goals;
   const goalsRegion = plan.goalsRegion(phase);
   // The phase takes all of its markets' traffic only at 100 % with every copy of their rows there.
-  const cutoverComplete =
-    phase.cutoverPercent === 100 &&
-    phase.locations.every((site) =>
-      phase.services.every((service) => plan.dataState(phase.phase, site.location, service) !== 'copying'),
-    );
+  const cutoverComplete = plan.cutoverComplete(phase);
 
   const targets = (market: string): ProbeTarget[] =>
     phase.services.map((service) => {
@@ -83,7 +79,7 @@ export function addWatchStacks(stage: Stage, props: WatchStacksProps): WatchStac
               phase: phase.phase,
               phaseName: phase.name,
               cutoverComplete,
-              cutoverPercent: phase.cutoverPercent,
+              cutover: plan.cutoverText(phase),
               latencyWindow: Duration.minutes(goals.latencyWindowMinutes),
               availabilityWindow: Duration.hours(goals.availabilityWindowHours),
               markets: markets.map((m) => ({

@@ -54,6 +54,8 @@ export interface DataStackProps extends StackProps {
   readonly replication?: {
     readonly legacy: LegacyDatabase;
     readonly marketsByService: Readonly<Record<string, readonly string[]>>;
+    /** Services whose full load truncates the target's tables first (see MarketReplication). @default - none */
+    readonly truncateBeforeLoad?: readonly string[];
     readonly declaredMarkets: readonly string[];
   };
   /**
@@ -184,6 +186,7 @@ export class DataStack extends RegionalStack {
             markets: replicated,
             declaredMarkets: props.replication.declaredMarkets,
             identifier: serviceResourceIdentifier(this.stackName, service.name),
+            truncateBeforeLoad: props.replication.truncateBeforeLoad?.includes(service.name),
           });
           migrationAlarms.watchReplication(replication);
         }

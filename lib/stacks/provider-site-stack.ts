@@ -40,7 +40,12 @@ export interface ProviderSiteStackProps extends StackProps {
     readonly database: { readonly endpoint: string; readonly port: number; readonly engine: string };
     /** The site's private networks. */
     readonly networks: readonly string[];
-    readonly services: readonly { readonly config: ServiceConfig; readonly markets: readonly string[] }[];
+    readonly services: readonly {
+      readonly config: ServiceConfig;
+      readonly markets: readonly string[];
+      /** Whether its full load truncates the site's tables first (see MarketReplication). @default false */
+      readonly truncateBeforeLoad?: boolean;
+    }[];
     readonly declaredMarkets: readonly string[];
   };
 }
@@ -93,7 +98,7 @@ export class ProviderSiteStack extends RegionalStack {
         description: `Replication storage and credentials of ${this.stackName}`,
       }).key;
       const site: ec2.IPeer[] = replication.networks.map((cidr) => ec2.Peer.ipv4(cidr));
-      for (const { config, markets } of replication.services) {
+      for (const { config, markets, truncateBeforeLoad } of replication.services) {
         const database = config.database;
         if (!database?.legacySchema) continue;
         const market = new MarketReplication(this, `${constructId(config.name)}Replication`, {
@@ -115,6 +120,7 @@ export class ProviderSiteStack extends RegionalStack {
           markets,
           declaredMarkets: replication.declaredMarkets,
           identifier: serviceResourceIdentifier(this.stackName, config.name),
+          truncateBeforeLoad,
         });
         migrationAlarms.watchReplication(market);
       }

@@ -19,7 +19,12 @@ export interface TransferSource {
   /** Its VPC's range, from the plan. */
   readonly cidr: string;
   /** Per service, the markets whose rows move. */
-  readonly services: readonly { readonly config: ServiceConfig; readonly markets: readonly string[] }[];
+  readonly services: readonly {
+    readonly config: ServiceConfig;
+    readonly markets: readonly string[];
+    /** Whether its full load truncates the target's tables first (see MarketReplication). @default false */
+    readonly truncateBeforeLoad?: boolean;
+  }[];
 }
 
 /** One later phase's site that rows out of this region fill. */
@@ -156,7 +161,7 @@ export class TransferStack extends RegionalStack {
         });
         const subnetIds = [0, 1].map((i) => Fn.select(i, Fn.split(',', imported('private-subnets'))));
 
-        for (const { config, markets: moved } of source.services) {
+        for (const { config, markets: moved, truncateBeforeLoad } of source.services) {
           const database = config.database;
           if (!database?.legacySchema) continue;
           const targetCluster = target.data.databases.get(config.name);
@@ -187,6 +192,7 @@ export class TransferStack extends RegionalStack {
             markets: moved,
             declaredMarkets: props.declaredMarkets,
             identifier: serviceResourceIdentifier(this.stackName, config.name),
+            truncateBeforeLoad,
           });
           const identifier = replication.replication.replicationConfigIdentifier as string;
           if (identifiers.has(identifier)) {

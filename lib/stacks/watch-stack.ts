@@ -145,7 +145,7 @@ export class WatchStack extends Stack {
     const of = (kind: WatchedKind) => [dashboard.watched.filter((w) => w.kind === kind).map((w) => w.widget)];
     return new PhaseDashboard(this, 'Dashboard', {
       dashboardName: dashboard.name,
-      summary: `# Phase ${goals.phase}: ${goals.phaseName}\nCutover ${goals.cutoverPercent} %. The exit criteria read OK once the phase takes all of its markets' traffic and every market meets its goals; every alarm here mails the on-call topic of its own stack.`,
+      summary: `# Phase ${goals.phase}: ${goals.phaseName}\nCutover ${goals.cutover}. The exit criteria read OK once the phase takes all of its markets' traffic and every market meets its goals; every alarm here mails the on-call topic of its own stack.`,
       sections: [
         {
           heading: 'Exit criteria and goals',

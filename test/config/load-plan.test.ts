@@ -66,23 +66,74 @@ describe('loadPlan', () => {
   // Each case breaks one thing; the message must name the file, the line, the path, and say what was expected.
   test.each<[string, Mutation[], RegExp]>([
     [
-      'users sent to a location whose copy of their rows is still copying (India to Mumbai at 10 %)',
-      [set(P3, ['cutoverPercent'], 10)],
-      /^phases\/phase-3\.yaml:\d+: cutoverPercent: sends 10% of the shop traffic of IN to "ap-south-1", whose copy of their rows is still copying \(locations\[0\]\.data\.shop\); expected locations\[0\]\.data\.shop: ready once the full load is validated, or cutoverPercent: 0/,
+      'a cutover that moves nobody: every market of the phase is still copying (India to Mumbai at 10 %)',
+      [set(P3, ['cutoverPercent'], { shop: 10, accounts: 0, messaging: 0, photos: 0 })],
+      /^phases\/phase-3\.yaml:\d+: cutoverPercent: sends 10% of the shop traffic of this phase's markets to its locations, but every market's shop rows there are still copying, so nobody would move; expected data\.shop: \{ <market>: ready \}/,
     ],
     [
-      'a finished location that does not take all of its markets (stale rows elsewhere)',
-      [set(P2, ['locations', 0, 'data', 'accounts'], 'finished')],
-      /^phases\/phase-2\.yaml:\d+: locations\[0\]\.data\.accounts: finished makes "us-west-2" the system of record for the accounts rows of US, MX, TH, TR, \*, but cutoverPercent 50 still sends 50% elsewhere/,
+      'a whole-location data state, which a market added there later would inherit',
+      [set(P1, ['locations', 1, 'data', 'shop'], 'ready')],
+      /^phases\/phase-1\.yaml:\d+: locations\[1\]\.data\.shop: ready for the whole location, .*expected one state per market: shop: \{ SG: ready, HK: ready, TW: ready, MY: ready, ID: ready, PH: ready, IN: ready \}/,
+    ],
+    [
+      'a market added to a ready location without the state of its own rows',
+      [
+        add(PLATFORM, ['markets'], { code: 'KH', name: 'Cambodia', allowedLocations: ['ap-southeast-1'], canaryRegion: 'ap-southeast-1' }),
+        add(P1, ['edge', 'blockedMarkets'], 'KH'),
+        add(P1, ['locations', 1, 'markets'], 'KH'),
+      ],
+      /^phases\/phase-1\.yaml:\d+: locations\[1\]\.data\.shop: says where the shop rows of SG, HK, TW, MY, ID, PH, IN stand but not KH's; a market added to a location starts copying there, whatever the others are, expected KH: copying/,
+    ],
+    [
+      'a cutover per service that leaves a service out',
+      [set(P2, ['cutoverPercent'], { accounts: 50, messaging: 50 })],
+      /^phases\/phase-2\.yaml:\d+: cutoverPercent: has no share for photos, expected every service of the phase listed \(accounts: 50, messaging: 50, photos: 0\), or one number for all/,
+    ],
+    [
+      'a finished market at a location that does not take all of its traffic (stale rows elsewhere)',
+      [set(P2, ['locations', 0, 'data', 'accounts'], { US: 'finished', MX: 'ready', TH: 'ready', TR: 'ready', '*': 'ready' })],
+      /^phases\/phase-2\.yaml:\d+: locations\[0\]\.data\.accounts: finished makes "us-west-2" the system of record for the accounts rows of US, but the phase's accounts cutover 50 still sends 50% elsewhere/,
     ],
     [
       "a copy marked ready while its source's own copy is still copying",
       [
-        set(P1, ['locations', 1, 'data', 'shop'], 'copying'),
+        set(P1, ['locations', 1, 'data'], {}),
         set(P1, ['cutoverPercent'], 0),
-        set(P3, ['locations', 0, 'data'], { shop: 'ready' }),
+        set(P3, ['locations', 0, 'data'], { shop: { IN: 'ready' } }),
       ],
-      /^phases\/phase-3\.yaml:\d+: locations\[0\]\.data\.shop: ready for IN's shop rows, but they come from "ap-southeast-1" \(phase 1\), whose own copy is still copying/,
+      /^phases\/phase-3\.yaml:\d+: locations\[0\]\.data\.shop\.IN: ready for IN's shop rows, but they come from "ap-southeast-1" \(phase 1\), whose own copy of them is still copying/,
+    ],
+    [
+      'provider tasks above the registered hosts (the second task never places)',
+      [set(P3, ['locations', 1, 'hostsRegistered'], 1)],
+      /^phases\/phase-3\.yaml:\d+: locations\[1\]\.minTasks: minTasks 2 is above the 1 registered host\(s\): each task takes fixed host ports.*expected minTasks: 1 or fewer/,
+    ],
+    [
+      'provider hosts given as yes or no',
+      [set(P3, ['locations', 1, 'hostsRegistered'], true)],
+      /^phases\/phase-3\.yaml:\d+: locations\[1\]\.hostsRegistered: got true, expected the number of the provider's hosts registered/,
+    ],
+    [
+      'a market named out of "*" and moved to another location of the same phase',
+      [
+        add(PLATFORM, ['markets'], { code: 'VN', name: 'Vietnam', allowedLocations: ['ap-southeast-1', 'us-west-1', 'us-west-2', 'bj-legacy'], canaryRegion: 'ap-southeast-1', formerlyRestOfWorld: true }),
+        add(P1, ['locations', 1, 'markets'], 'VN'),
+        set(P1, ['locations', 1, 'data', 'shop', 'VN'], 'copying'),
+      ],
+      /^phases\/phase-1\.yaml:\d+: locations\[0\]\.markets: VN was part of "\*" here \(formerlyRestOfWorld\): its users and rows are at "us-west-1", and this plan moves it to "ap-southeast-1" inside phase 1; expected VN named here beside "\*"/,
+    ],
+    [
+      'a market named out of "*" whose rows stay where it may not keep them',
+      [
+        add(PLATFORM, ['markets'], { code: 'VN', name: 'Vietnam', allowedLocations: ['ap-southeast-1', 'bj-legacy'], canaryRegion: 'ap-southeast-1', formerlyRestOfWorld: true }),
+        add(P1, ['edge', 'blockedMarkets'], 'VN'),
+      ],
+      /^phases\/platform\.yaml:\d+: markets\[\d+\]: VN's rows were copied to "us-west-1" as rest-of-world rows and stay there, which VN does not allow \(residency\); expected us-west-1 in allowedLocations if its law permits it, or removeRowsFrom: \[us-west-1\]/,
+    ],
+    [
+      'a replication truncated before load where users write',
+      [set(P1, ['locations', 0, 'truncateBeforeLoad'], ['shop'])],
+      /^phases\/phase-1\.yaml:\d+: locations\[0\]\.truncateBeforeLoad: truncates the shop tables of "us-west-1" before a full load, but the rows of US, MX, TH, TR, \* are ready there: users' writes would be erased/,
     ],
     [
       'a data state for a service the phase does not run',
@@ -408,18 +459,22 @@ describe('loadPlan', () => {
     expect(found).toEqual(expect.arrayContaining([expect.stringMatching(expected)]));
   });
 
-  test("the README's Vietnam recipe loads once the phase decides: VN blocked at the CDN", () => {
-    // GIVEN Vietnam allowed only in Singapore and Beijing, served from Singapore in phase 1
+  test("the runbook's first step for Vietnam loads: named out of \"*\" where \"*\" served it, at the state of that copy", () => {
+    // GIVEN Vietnam declared, as part of the rest of the world until now, allowing where its rows are
+    const vn = ['VN', 'ready'] as const;
     const found = problems(
       add(PLATFORM, ['markets'], {
         code: 'VN',
         name: 'Vietnam',
-        allowedLocations: ['ap-southeast-1', 'bj-legacy'],
+        allowedLocations: ['ap-southeast-1', 'us-west-1', 'us-west-2', 'bj-legacy'],
         canaryRegion: 'ap-southeast-1',
+        formerlyRestOfWorld: true,
       }),
-      add(P1, ['locations', 1, 'markets'], 'VN'),
-      // WHEN phase 1 lists VN with the markets its CDN refuses
-      add(P1, ['edge', 'blockedMarkets'], 'VN'),
+      // WHEN the sites serving "*" name it, its rows there at the state of their "*" copy
+      add(P1, ['locations', 0, 'markets'], 'VN'),
+      set(P1, ['locations', 0, 'data', 'shop', vn[0]], vn[1]),
+      add(P2, ['locations', 0, 'markets'], 'VN'),
+      ...['accounts', 'messaging', 'photos'].map((s) => set(P2, ['locations', 0, 'data', s, vn[0]], vn[1])),
     );
     // THEN the plan loads
     expect(found).toEqual([]);

@@ -226,9 +226,7 @@ describe('goal alarms', () => {
       // NOT (OK(a) AND OK(b) AND ...): ALARM unless every child is OK (INSUFFICIENT_DATA is not met either),
       // and FALSE in the conjunction while the plan has not moved all of the phase's traffic.
       const config = plan.phase(phase);
-      const moved =
-        config.cutoverPercent === 100 &&
-        config.locations.every((l) => config.services.every((s) => plan.dataState(phase, l.location, s) !== 'copying'));
+      const moved = plan.cutoverComplete(config);
       expect(text).toMatch(
         new RegExp(`^\\(NOT \\(\\(${moved ? '' : 'FALSE AND '}OK\\("<\\w+>"\\)( AND OK\\("<\\w+>"\\))*\\)\\)\\)$`),
       );
