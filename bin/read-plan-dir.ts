@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
+import type { DataCheckOptions } from '../lib/config/data-checks';
 import { loadPlan } from '../lib/config/load-plan';
 import type { MigrationPlan } from '../lib/config/migration-plan';
 import { PlanError, type PlanIssue } from '../lib/config/plan-error';
@@ -11,8 +12,8 @@ import type { PlanFile } from '../lib/report/synth-record';
  * stays in `bin/`; `lib/config` only parses the texts it is given. A missing folder or file is a
  * plan problem like any other: a `PlanError` that names it, never a Node stack trace.
  */
-export function readPlanDir(dir: string, cwd = process.cwd()): MigrationPlan {
-  return readPlanDirWithFiles(dir, cwd).plan;
+export function readPlanDir(dir: string, cwd = process.cwd(), options: DataCheckOptions = {}): MigrationPlan {
+  return readPlanDirWithFiles(dir, cwd, options).plan;
 }
 
 /**
@@ -22,6 +23,7 @@ export function readPlanDir(dir: string, cwd = process.cwd()): MigrationPlan {
 export function readPlanDirWithFiles(
   dir: string,
   cwd = process.cwd(),
+  options: DataCheckOptions = {},
 ): { readonly plan: MigrationPlan; readonly files: readonly PlanFile[] } {
   const shown = (name?: string) => {
     const path = name ? join(dir, name) : dir;
@@ -55,7 +57,7 @@ export function readPlanDirWithFiles(
   const files = readPlanFiles(dir);
   const source = ({ name, bytes }: PlanFile) => ({ file: shown(name), text: Buffer.from(bytes).toString('utf8') });
   const [platform, ...phases] = files;
-  return { plan: loadPlan(source(platform), phases.map(source)), files };
+  return { plan: loadPlan(source(platform), phases.map(source), options), files };
 }
 
 /**

@@ -174,7 +174,9 @@ function checkServiceAtSite(
     }
     if (location.kind === 'provider') {
       // The replication into a provider's database runs in its home region, which sees every row.
-      for (const market of moved.filter((m) => !plan.isAllowed(m, plan.awsLocationOfRegion(location.homeRegion) ?? ''))) {
+      for (const market of moved.filter(
+        (m) => !plan.isAllowed(m, plan.awsLocationOfRegion(location.homeRegion) ?? ''),
+      )) {
         report(
           file,
           ['locations', i, 'markets'],

@@ -1,9 +1,9 @@
 import { type Document, LineCounter, parseDocument, type YAMLError } from 'yaml';
 import type { z } from 'zod';
+import type { DataCheckOptions } from './data-checks';
 import { MigrationPlan } from './migration-plan';
 import { describeValue, PlanError, type PlanIssue } from './plan-error';
 import { PhaseSchema, PlatformSchema } from './schema';
-import type { DataCheckOptions } from './data-checks';
 import { checkPlan, type ParsedPhase } from './semantic-checks';
 
 /** A plan file's name and text. Reading the disk is `bin/`'s job; this stays pure. */

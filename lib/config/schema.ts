@@ -320,7 +320,7 @@ export const PhaseLocationSchema = z.strictObject({
     )
     .default({})
     .describe(
-      'Per service and market, where this location\'s copy of that market\'s rows stands, such as `shop: { SG: ready, HK: ready, VN: copying }` ("*" for the rest of the world). copying: rows are being copied here (full load, then change capture); no record sends the market\'s users here. ready: an engineer validated the copy after full load; users may come while copying continues. finished: write freeze, final sync and validation are done; this location is the system of record for the market, and its replication goes once every market of it is finished. Once a service lists any market, it lists every market the location serves: a market added to the site starts copying, whatever the others are, and says so. Default: copying for every market of every service with a database.',
+      "Per service and market, where this location's copy of that market's rows stands, such as `shop: { SG: ready, HK: ready, VN: copying }` (\"*\" for the rest of the world). copying: rows are being copied here (full load, then change capture); no record sends the market's users here. ready: an engineer validated the copy after full load; users may come while copying continues. finished: write freeze, final sync and validation are done; this location is the system of record for the market, and its replication goes once every market of it is finished. Once a service lists any market, it lists every market the location serves: a market added to the site starts copying, whatever the others are, and says so. Default: copying for every market of every service with a database.",
     ),
   truncateBeforeLoad: z
     .array(z.string())

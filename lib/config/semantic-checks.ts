@@ -1,6 +1,6 @@
 import { canaryTimeoutSeconds, PROBE_TIMEOUT_MS } from '../canary/goal-contract';
-import { checkData, type DataCheckOptions } from './data-checks';
 import { AWS_REGION_COUNTRIES, EDGE_REGION, isKnownAwsRegion } from './aws-regions';
+import { checkData, type DataCheckOptions } from './data-checks';
 import { MigrationPlan } from './migration-plan';
 import { describeValue, type PlanIssue } from './plan-error';
 import { type PhaseConfig, type PlatformConfig, REST_OF_WORLD, type ServiceConfig } from './schema';

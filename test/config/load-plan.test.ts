@@ -78,7 +78,12 @@ describe('loadPlan', () => {
     [
       'a market added to a ready location without the state of its own rows',
       [
-        add(PLATFORM, ['markets'], { code: 'KH', name: 'Cambodia', allowedLocations: ['ap-southeast-1'], canaryRegion: 'ap-southeast-1' }),
+        add(PLATFORM, ['markets'], {
+          code: 'KH',
+          name: 'Cambodia',
+          allowedLocations: ['ap-southeast-1'],
+          canaryRegion: 'ap-southeast-1',
+        }),
         add(P1, ['edge', 'blockedMarkets'], 'KH'),
         add(P1, ['locations', 1, 'markets'], 'KH'),
       ],
@@ -91,7 +96,15 @@ describe('loadPlan', () => {
     ],
     [
       'a finished market at a location that does not take all of its traffic (stale rows elsewhere)',
-      [set(P2, ['locations', 0, 'data', 'accounts'], { US: 'finished', MX: 'ready', TH: 'ready', TR: 'ready', '*': 'ready' })],
+      [
+        set(P2, ['locations', 0, 'data', 'accounts'], {
+          US: 'finished',
+          MX: 'ready',
+          TH: 'ready',
+          TR: 'ready',
+          '*': 'ready',
+        }),
+      ],
       /^phases\/phase-2\.yaml:\d+: locations\[0\]\.data\.accounts: finished makes "us-west-2" the system of record for the accounts rows of US, but the phase's accounts cutover 50 still sends 50% elsewhere/,
     ],
     [
@@ -116,7 +129,13 @@ describe('loadPlan', () => {
     [
       'a market named out of "*" and moved to another location of the same phase',
       [
-        add(PLATFORM, ['markets'], { code: 'VN', name: 'Vietnam', allowedLocations: ['ap-southeast-1', 'us-west-1', 'us-west-2', 'bj-legacy'], canaryRegion: 'ap-southeast-1', formerlyRestOfWorld: true }),
+        add(PLATFORM, ['markets'], {
+          code: 'VN',
+          name: 'Vietnam',
+          allowedLocations: ['ap-southeast-1', 'us-west-1', 'us-west-2', 'bj-legacy'],
+          canaryRegion: 'ap-southeast-1',
+          formerlyRestOfWorld: true,
+        }),
         add(P1, ['locations', 1, 'markets'], 'VN'),
         set(P1, ['locations', 1, 'data', 'shop', 'VN'], 'copying'),
       ],
@@ -125,7 +144,13 @@ describe('loadPlan', () => {
     [
       'a market named out of "*" whose rows stay where it may not keep them',
       [
-        add(PLATFORM, ['markets'], { code: 'VN', name: 'Vietnam', allowedLocations: ['ap-southeast-1', 'bj-legacy'], canaryRegion: 'ap-southeast-1', formerlyRestOfWorld: true }),
+        add(PLATFORM, ['markets'], {
+          code: 'VN',
+          name: 'Vietnam',
+          allowedLocations: ['ap-southeast-1', 'bj-legacy'],
+          canaryRegion: 'ap-southeast-1',
+          formerlyRestOfWorld: true,
+        }),
         add(P1, ['edge', 'blockedMarkets'], 'VN'),
       ],
       /^phases\/platform\.yaml:\d+: markets\[\d+\]: VN's rows were copied to "us-west-1" as rest-of-world rows and stay there, which VN does not allow \(residency\); expected us-west-1 in allowedLocations if its law permits it, or removeRowsFrom: \[us-west-1\]/,
@@ -459,7 +484,7 @@ describe('loadPlan', () => {
     expect(found).toEqual(expect.arrayContaining([expect.stringMatching(expected)]));
   });
 
-  test("the runbook's first step for Vietnam loads: named out of \"*\" where \"*\" served it, at the state of that copy", () => {
+  test('the runbook\'s first step for Vietnam loads: named out of "*" where "*" served it, at the state of that copy', () => {
     // GIVEN Vietnam declared, as part of the rest of the world until now, allowing where its rows are
     const vn = ['VN', 'ready'] as const;
     const found = problems(
