@@ -108,7 +108,8 @@ export interface MarketReplicationProps {
  */
 /**
  * Keeps every tag aspect off a replication: a tag added from a scope above it (a stack, a residency
- * declaration) is dropped for it. The keys of its own `tags` property stay.
+ * declaration) is dropped for it. The keys of its own `tags` property stay. Runs after the tag
+ * aspects by priority, which `@aws-cdk/core:aspectStabilization` (set in cdk.json) honours.
  */
 function excludeFromTagging(resource: dms.CfnReplicationConfig, ownKeys: readonly string[]): void {
   const own = new Set(ownKeys);

@@ -108,7 +108,7 @@ describe('the end of a migration', () => {
   test('marking a copy finished removes its replication and keeps every store', () => {
     // GIVEN phase 1's shop copies finished (final sync done, phase 1 at 100 %)
     const finished = planWith({
-      'phases/phase-1.yaml': (t) => t.replaceAll('data: { shop: ready }', 'data: { shop: finished }'),
+      'phases/phase-1.yaml': (t) => t.replaceAll(': ready', ': finished'),
     });
     // WHEN
     const before = defaultAssembly();

@@ -283,10 +283,11 @@ export const PHASE_3_READY = {
   'phases/phase-3.yaml': (text: string) =>
     text
       .replace('cutoverPercent: 0', 'cutoverPercent: 10')
-      .replace('markets: [IN]', `markets: [IN]\n    data: ${ALL_READY}`)
-      .replace('markets: [BR]', `markets: [BR]\n    data: ${ALL_READY}`),
+      .replace('markets: [IN]', `markets: [IN]\n    data: ${allReady('IN')}`)
+      .replace('markets: [BR]', `markets: [BR]\n    data: ${allReady('BR')}`),
 };
-const ALL_READY = '{ shop: ready, accounts: ready, messaging: ready, photos: ready }';
+const allReady = (market: string) =>
+  `{ ${['shop', 'accounts', 'messaging', 'photos'].map((s) => `${s}: { ${market}: ready }`).join(', ')} }`;
 
 /**
  * For a test file whose subject is not the CloudFormation validator: turns the built-in validator
