@@ -1,5 +1,6 @@
 import type { MigrationPlan } from '../config/migration-plan';
 import type { Assembly, StackArtifact } from './assembly';
+import { changesSection, refusalLines } from './changes-section';
 import { acknowledgmentsOf, checkResults, describeRun } from './checks';
 import type { AssemblyComparison, ResourceChange } from './compare';
 import { deploymentMermaid, deploymentOrder } from './deployment-order';
@@ -104,67 +105,6 @@ export function goalsSection(plan: MigrationPlan): string {
 
 function totalResources(assembly: Assembly): number {
   return assembly.stacks.reduce((n, s) => n + Object.keys(s.template.Resources ?? {}).length, 0);
-}
-
-function changesSection(againstDir: string, result: AssemblyComparison): string {
-  const by = (kind: ResourceChange['kind']) => result.resources.filter((r) => r.kind === kind);
-  const row = (r: ResourceChange) => [
-    r.stateful ? '**yes**' : 'no',
-    r.constructPath ?? `${r.stack}/${r.logicalId}`,
-    r.type,
-    r.newLogicalId ? `${r.logicalId} -> ${r.newLogicalId}` : r.logicalId,
-    r.reasons.join('\n') || '-',
-  ];
-  const headers = ['stateful', 'construct', 'type', 'logical ID', 'why'];
-  const statefulFirst = (a: ResourceChange, b: ResourceChange) => Number(b.stateful) - Number(a.stateful);
-  const replaced = [...by('replaced'), ...by('may be replaced')].sort(statefulFirst);
-  const removed = by('removed').sort(statefulFirst);
-  const out = [`## Changes against ${code(againstDir)}`, ''];
-  if (result.dataAtRisk.length > 0) {
-    out.push(
-      '> [!CAUTION]',
-      `> **${plural(result.dataAtRisk.length, 'stateful resource')} would be replaced or deleted.** Their data does not follow: restore it from a snapshot or backup, or undo the change (rename back, keep the create-only property). \`npm run report\` exits 2.`,
-      ...result.dataAtRisk.map((d) => `> - ${d}`),
-      '',
-    );
-  } else {
-    out.push('No stateful resource is replaced or deleted.', '');
-  }
-  if (result.dataPossiblyAtRisk.length > 0) {
-    out.push(
-      '> [!WARNING]',
-      `> **${plural(result.dataPossiblyAtRisk.length, 'stateful resource')} may be replaced**: the changed property replaces the resource only in some cases (the schema says "maybe"). Check the property's "Update requires" in the CloudFormation reference before deploying.`,
-      ...result.dataPossiblyAtRisk.map((d) => `> - ${d}`),
-      '',
-    );
-  }
-  const stackRows = result.stacks.map((s) => [
-    s.kind === 'removed' && s.renamedTo ? `renamed to ${s.renamedTo.stackName}` : s.kind,
-    s.stack.path,
-    s.stack.stackName,
-    s.stack.region,
-    s.statefulResources.length
-      ? `${plural(s.statefulResources.length, 'stateful resource')}${s.kind === 'removed' && !s.renamedTo ? ': `cdk deploy` leaves a removed stack in place; `cdk destroy` would delete it' : ''}`
-      : '-',
-  ]);
-  out.push(
-    `**Stacks:** ${plural(result.stacks.filter((s) => s.kind === 'added').length, 'added', 'added')}, ${plural(result.stacks.filter((s) => s.kind === 'removed').length, 'removed', 'removed')}.`,
-    '',
-  );
-  if (stackRows.length) out.push(table(['change', 'stack', 'name', 'region', 'holds'], stackRows), '');
-  out.push(
-    `**Resources:** ${count(replaced.length)} replaced or possibly replaced, ${count(removed.length)} removed, ${count(by('added').length)} added, ${count(by('modified').length)} modified in place.`,
-    '',
-  );
-  if (replaced.length) out.push('### Replaced', '', table(headers, replaced.map(row)), '');
-  if (removed.length) out.push('### Removed', '', table(headers, removed.map(row)), '');
-  if (by('added').length) {
-    out.push(details(`Added (${by('added').length})`, table(headers, by('added').map(row))), '');
-  }
-  if (by('modified').length) {
-    out.push(details(`Modified in place (${by('modified').length})`, table(headers, by('modified').map(row))), '');
-  }
-  return out.join('\n');
 }
 
 function checksSection(assembly: Assembly, strict?: boolean): string {
@@ -389,7 +329,7 @@ export function glance(input: ReportInput): string[] {
     const n = (k: ResourceChange['kind']) => result.resources.filter((r) => r.kind === k).length;
     const stacks = (k: 'added' | 'removed') => result.stacks.filter((s) => s.kind === k).length;
     lines.push(
-      `Against ${code(comparison.againstDir)}: stacks +${stacks('added')} -${stacks('removed')}; resources ${n('replaced')} replaced, ${n('may be replaced')} possibly replaced, ${n('removed')} removed, ${n('added')} added, ${n('modified')} modified. ${result.dataAtRisk.length ? `**DATA AT RISK: ${plural(result.dataAtRisk.length, 'stateful resource')} replaced or deleted** (see Changes).` : 'No stateful resource is replaced or deleted.'}${result.dataPossiblyAtRisk.length ? ` ${plural(result.dataPossiblyAtRisk.length, 'stateful resource')} may be replaced (see Changes).` : ''}`,
+      `Against ${code(comparison.againstDir)}: stacks +${stacks('added')} -${stacks('removed')}; resources ${n('replaced')} replaced, ${n('may be replaced')} possibly replaced, ${n('removed')} removed, ${n('added')} added, ${n('modified')} modified. ${result.dataAtRisk.length ? `**DATA AT RISK: ${plural(result.dataAtRisk.length, 'stateful resource')} replaced, deleted or left on a replaced network** (see Changes).` : 'No stateful resource is replaced or deleted.'}${result.dataPossiblyAtRisk.length ? ` ${plural(result.dataPossiblyAtRisk.length, 'stateful resource')} may be replaced (see Changes).` : ''}${result.refusals.length ? ` **REFUSED: ${plural(result.refusals.length, 'change')} the deployed system would refuse** (see Changes).` : ''}`,
     );
   }
   return lines;
@@ -401,6 +341,7 @@ export function reportSummary(input: ReportInput, reportFile: string): string {
   const lines = glance(input).map(plain);
   for (const risk of input.comparison?.result.dataAtRisk ?? []) lines.push(`  AT RISK: ${risk}`);
   for (const risk of input.comparison?.result.dataPossiblyAtRisk ?? []) lines.push(`  may be replaced: ${risk}`);
+  if (input.comparison) lines.push(...refusalLines(input.comparison.result));
   lines.push(`Report: ${reportFile}`);
   return `${lines.join('\n')}\n`;
 }

@@ -1,13 +1,27 @@
 import { loadAwsServiceSpecSync } from '@aws-cdk/aws-service-spec';
+import { readAssembly } from '../../lib/report/assembly';
+import { changesSection, refusalLines } from '../../lib/report/changes-section';
 import {
   type AssemblyComparison,
   compareAssemblies,
   comparisonExitCode,
   differingPaths,
   referencesIn,
+  stagesOf,
 } from '../../lib/report/compare';
 import { type ResourceSchemas, resourceSchemasFrom } from '../../lib/report/resource-schemas';
-import { CLUSTER, DATA_TEMPLATE, type Json, PHASE1_MANIFEST, small, smallWith } from './fixture';
+import { changeLine, shortValue } from '../../lib/report/template-values';
+import {
+  CLUSTER,
+  DATA_TEMPLATE,
+  edit,
+  type Json,
+  PHASE1_MANIFEST,
+  SERVICE_TEMPLATE,
+  small,
+  smallFiles,
+  smallWith,
+} from './fixture';
 
 let schemas: ResourceSchemas;
 beforeAll(() => {
@@ -58,7 +72,7 @@ describe('compareAssemblies', () => {
       stateful: true,
       constructPath: CLUSTER_PATH,
       reasons: expect.arrayContaining([
-        expect.stringMatching(/^DatabaseName changed \(create-only/),
+        expect.stringMatching(/^DatabaseName changed: shop -> orders \(create-only/),
         expect.stringMatching(/^UpdateReplacePolicy Snapshot/),
       ]),
     });
@@ -191,6 +205,414 @@ describe('compareAssemblies', () => {
       /ShopDatabase\/Cluster\/Resource \(AWS::RDS::DBCluster\) created anew in migration-p1-shop-data-us-west-1/,
     );
     expect(comparisonExitCode(comparison)).toBe(2);
+  });
+});
+
+const GATEWAYS_TEMPLATE = 'assembly-Account/AccountGatewaysuswest1F7143274.template.json';
+const GATEWAY_PATH = 'Account/Gateways-us-west-1/LegacyGateway';
+const SG = 'DbSecurityGroup';
+const REPLICATION = 'ShopReplicationce7f5241C88A60';
+const REPLICATION_PATH = 'Phase1/Data-us-west-1/ShopReplication/Replication-ce7f52';
+type Edits = Parameters<typeof smallWith>[0];
+
+/** Applies several edits to one JSON file, in order. */
+const all =
+  (...edits: ((json: Json) => void)[]) =>
+  (json: Json) => {
+    for (const e of edits) e(json);
+  };
+
+/** BASE and the change both from the fixture with `common` edits; the change gets `changes` on top. */
+function compareEdited(common: Edits, changes: Edits): AssemblyComparison {
+  const base = edit(smallFiles(), common);
+  return compareAssemblies(readAssembly(base), smallWith(changes, base), schemas);
+}
+
+/** A VPC with two subnets and a security group under the cluster, as the data stacks have. */
+const withNetwork = (json: Json) => {
+  const path = (p: string) => ({ 'aws:cdk:path': `Phase1/Data-us-west-1/${p}` });
+  const subnet = (cidr: string) => ({
+    Type: 'AWS::EC2::Subnet',
+    Properties: { VpcId: { Ref: 'Vpc' }, CidrBlock: cidr },
+  });
+  Object.assign(json.Resources, {
+    Vpc: { Type: 'AWS::EC2::VPC', Properties: { CidrBlock: '10.10.0.0/16' }, Metadata: path('Network/Vpc') },
+    SubnetA: subnet('10.10.0.0/24'),
+    SubnetB: subnet('10.10.1.0/24'),
+    [SG]: {
+      Type: 'AWS::EC2::SecurityGroup',
+      Properties: { GroupDescription: 'RDS security group', VpcId: { Ref: 'Vpc' } },
+    },
+  });
+  props('SubnetGroup')(json).SubnetIds = [{ Ref: 'SubnetA' }, { Ref: 'SubnetB' }];
+  props(CLUSTER)(json).VpcSecurityGroupIds = [{ 'Fn::GetAtt': [SG, 'GroupId'] }];
+};
+
+/** A DMS replication into the cluster, in its own subnet group, as the data stacks have. */
+const withReplication = all(withNetwork, (json: Json) => {
+  Object.assign(json.Resources, {
+    ReplicationSubnets: {
+      Type: 'AWS::DMS::ReplicationSubnetGroup',
+      Properties: { ReplicationSubnetGroupDescription: 'shop', SubnetIds: [{ Ref: 'SubnetA' }, { Ref: 'SubnetB' }] },
+    },
+    [REPLICATION]: {
+      Type: 'AWS::DMS::ReplicationConfig',
+      Properties: {
+        ReplicationConfigIdentifier: 'shop-ce7f52',
+        ReplicationType: 'full-load-and-cdc',
+        ComputeConfig: {
+          MaxCapacityUnits: 16,
+          ReplicationSubnetGroupId: { Ref: 'ReplicationSubnets' },
+          VpcSecurityGroupIds: [{ 'Fn::GetAtt': [SG, 'GroupId'] }],
+        },
+        TableMappings: {
+          rules: [{ 'rule-type': 'selection', 'rule-id': '1', 'object-locator': { 'table-name': 'orders' } }],
+        },
+        Tags: [{ Key: 'residency:markets', Value: 'US' }],
+      },
+      Metadata: { 'aws:cdk:path': REPLICATION_PATH },
+    },
+  });
+});
+
+describe('old and new values', () => {
+  test.each<[string, Edits, string, string]>([
+    ['a weight', { [SERVICE_TEMPLATE]: setProperty('LayerUS', 'Weight', 50) }, 'LayerUS', 'Weight changed: 100 -> 50'],
+    [
+      'a new property',
+      { [DATA_TEMPLATE]: setProperty(CLUSTER, 'Port', 5433) },
+      CLUSTER,
+      'Port changed: (none) -> 5433',
+    ],
+    [
+      'a reference',
+      { [SERVICE_TEMPLATE]: setProperty('LegacyUS', 'HealthCheckId', { Ref: 'ShopRoutingHealthF60A4E2E' }) },
+      'LegacyUS',
+      'HealthCheckId changed: Ref ShopRoutingLegacyHealthFC6ED1A9 -> Ref ShopRoutingHealthF60A4E2E',
+    ],
+    [
+      'an attribute inside a list',
+      { [SERVICE_TEMPLATE]: setProperty('LayerUS', 'ResourceRecords', [{ 'Fn::GetAtt': ['Other', 'DNSName'] }]) },
+      'LayerUS',
+      'ResourceRecords.0 changed: ShopLoadBalancer3CF63A3D.DNSName -> Other.DNSName',
+    ],
+  ])('%s shows its old and new value', (_name, edits, logicalId, reason) => {
+    expect(change(compareWith(edits), logicalId)?.reasons).toContain(reason);
+  });
+
+  test.each<[unknown, string]>([
+    [{ Ref: 'Vpc' }, 'Ref Vpc'],
+    [{ 'Fn::GetAtt': ['Cluster', 'Endpoint.Address'] }, 'Cluster.Endpoint.Address'],
+    [{ 'Fn::ImportValue': 'migration-p1-us-west-1-vpc' }, 'import migration-p1-us-west-1-vpc'],
+    [
+      { 'Fn::GetStackOutput': { StackName: 'data', OutputName: 'Vpc', Region: 'us-west-1' } },
+      'output data.Vpc (us-west-1)',
+    ],
+    [{ rules: [{}, {}, {}] }, '(3 rules)'],
+    [JSON.stringify({ rules: [{}] }), '(1 rule)'],
+    [[{ Ref: 'A' }, 'b', 3], '[Ref A, b, 3]'],
+    [undefined, '(none)'],
+    ['x'.repeat(200), `${'x'.repeat(79)}…`],
+  ])('%j reads %s', (value, expected) => {
+    expect(shortValue(value)).toBe(expected);
+  });
+
+  test('two summaries alike name the first place they differ', () => {
+    const rules = (table: string) => JSON.stringify({ rules: [{ 'object-locator': { 'table-name': table } }] });
+    expect(changeLine(['TableMappings'], rules('orders'), rules('carts'))).toBe(
+      'TableMappings changed: (1 rule) -> (1 rule) (rules.0.object-locator.table-name: orders -> carts)',
+    );
+  });
+});
+
+describe('a DMS replication changed in place is refused', () => {
+  const mappings = (json: Json) => {
+    props(REPLICATION)(json).TableMappings.rules[0]['object-locator']['table-name'] = 'carts';
+  };
+  const tags = (json: Json) => {
+    props(REPLICATION)(json).Tags[0].Value = 'US MX';
+  };
+  const newGroup = (json: Json) => {
+    props(SG)(json).GroupDescription = 'Database and replication';
+  };
+  test.each<[string, (json: Json) => void, string]>([
+    ['its table mappings', mappings, 'TableMappings.rules.0.object-locator.table-name'],
+    ['only its tags', tags, 'Tags.0.Value'],
+    ['a security group it refers to (replaced)', newGroup, 'ComputeConfig.VpcSecurityGroupIds.0'],
+  ])('fails (exit 2) on a change of %s', (_name, changes, property) => {
+    const comparison = compareEdited({ [DATA_TEMPLATE]: withReplication }, { [DATA_TEMPLATE]: changes });
+    expect(change(comparison, REPLICATION)?.kind).toBe('modified');
+    expect(comparison.refusals).toEqual([
+      {
+        stack: 'Phase1/Data-us-west-1',
+        resource: REPLICATION_PATH,
+        rule: 'dms-replication-modified',
+        message: expect.stringContaining(
+          `${REPLICATION_PATH} (shop-ce7f52) in migration-p1-commerce-data-us-west-1 is modified in place (${property}): CloudFormation sends ModifyReplicationConfig`,
+        ),
+        procedure: expect.stringMatching(
+          /^A change of a replication is a new replication: new logical ID and identifier/,
+        ),
+      },
+    ]);
+    expect(comparisonExitCode(comparison)).toBe(2);
+  });
+
+  test('a new replication (new logical ID and identifier) beside the removal of the old is not refused', () => {
+    // GIVEN the replication as the app changes it: its digest, so its path, logical ID and identifier, change
+    const comparison = compareEdited(
+      { [DATA_TEMPLATE]: withReplication },
+      {
+        [DATA_TEMPLATE]: (json) => {
+          const replication = json.Resources[REPLICATION];
+          delete json.Resources[REPLICATION];
+          replication.Metadata['aws:cdk:path'] = 'Phase1/Data-us-west-1/ShopReplication/Replication-0a1b2c';
+          replication.Properties.ReplicationConfigIdentifier = 'shop-0a1b2c';
+          replication.Properties.TableMappings.rules[0]['object-locator']['table-name'] = 'carts';
+          json.Resources.ShopReplication0a1b2c9F8E7D6C = replication;
+        },
+      },
+    );
+    expect(comparison.resources.map((r) => [r.kind, r.logicalId])).toEqual([
+      ['removed', REPLICATION],
+      ['added', 'ShopReplication0a1b2c9F8E7D6C'],
+    ]);
+    expect(comparison.refusals).toEqual([]);
+    expect(comparisonExitCode(comparison)).toBe(0);
+  });
+});
+
+describe('a replaced resource whose export or output another stack reads is refused', () => {
+  const newAddress = { [GATEWAYS_TEMPLATE]: setProperty('LegacyGateway', 'IpAddress', '203.0.113.11') };
+
+  test('fails (exit 2) if the gateway an export names is replaced while a VPN imports it, naming all three', () => {
+    // GIVEN the legacy peer's new address: IpAddress is create-only
+    const comparison = compareWith(newAddress);
+    // THEN the gateway is replaced, the VPN that imports its ID in turn, and the export change is refused
+    expect(change(comparison, 'LegacyGateway')?.kind).toBe('replaced');
+    expect(change(comparison, 'LegacyVpn')?.reasons).toContain(
+      'CustomerGatewayId refers to Account/Gateways-us-west-1/LegacyGateway (import migration-customer-gateway-bj-legacy), which is replaced: its value changes',
+    );
+    expect(comparison.refusals).toEqual([
+      {
+        stack: 'Account/Gateways-us-west-1',
+        resource: GATEWAY_PATH,
+        rule: 'export-in-use',
+        message: expect.stringMatching(
+          /^Export migration-customer-gateway-bj-legacy of Account\/Gateways-us-west-1 \(output LegacyGatewayId\) refers to Account\/Gateways-us-west-1\/LegacyGateway \(AWS::EC2::CustomerGateway\), which is replaced: its value changes, and Phase1\/Data-us-west-1 imports it: CloudFormation refuses/,
+        ),
+        procedure: expect.stringMatching(
+          /^Two deploys\. First, .*create the new resource beside it .*; move Phase1\/Data-us-west-1 to the new one; .* Second, .*list-imports --export-name migration-customer-gateway-bj-legacy/,
+        ),
+      },
+    ]);
+    expect(comparisonExitCode(comparison)).toBe(2);
+  });
+
+  test.each<[string, unknown, unknown]>([
+    [
+      'Fn::Sub',
+      'migration-customer-gateway-bj-legacy',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax
+      { 'Fn::Sub': ['migration-customer-gateway-${Peer}', { Peer: 'bj-legacy' }] },
+    ],
+    [
+      'Fn::Join',
+      'migration-customer-gateway-bj-legacy',
+      { 'Fn::Join': ['-', ['migration-customer-gateway', 'bj-legacy']] },
+    ],
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax
+    ['a pseudo parameter', { 'Fn::Sub': '${AWS::StackName}-legacy' }, 'migration-shared-gateways-us-west-1-legacy'],
+  ])('finds the importer through %s', (_name, exportName, importName) => {
+    const names = {
+      [GATEWAYS_TEMPLATE]: (json: Json) => {
+        json.Outputs.LegacyGatewayId.Export.Name = exportName;
+      },
+      [DATA_TEMPLATE]: setProperty('LegacyVpn', 'CustomerGatewayId', { 'Fn::ImportValue': importName }),
+    };
+    const comparison = compareEdited(names, {
+      ...names,
+      [GATEWAYS_TEMPLATE]: all(names[GATEWAYS_TEMPLATE], newAddress[GATEWAYS_TEMPLATE]),
+    });
+    expect(comparison.refusals.map((r) => [r.rule, r.resource])).toEqual([['export-in-use', GATEWAY_PATH]]);
+  });
+
+  test('fails if an imported export changes value; its importer reads the new value', () => {
+    // GIVEN the export names a gateway by ID instead of the one in its stack
+    const comparison = compareWith({
+      [GATEWAYS_TEMPLATE]: (json) => {
+        json.Outputs.LegacyGatewayId.Value = 'cgw-0123';
+      },
+    });
+    expect(change(comparison, 'LegacyVpn')).toMatchObject({
+      kind: 'replaced',
+      reasons: [
+        'CustomerGatewayId reads Account/Gateways-us-west-1 import migration-customer-gateway-bj-legacy, whose value changes: Ref LegacyGateway -> cgw-0123',
+        expect.stringMatching(/^UpdateReplacePolicy/),
+      ],
+    });
+    expect(comparison.refusals).toEqual([
+      expect.objectContaining({
+        rule: 'export-in-use',
+        resource: undefined,
+        message: expect.stringContaining('(output LegacyGatewayId) changes value: Ref LegacyGateway -> cgw-0123, and'),
+      }),
+    ]);
+  });
+
+  test("the report's Changes section and summary show each refusal with what to do instead", () => {
+    const result = compareWith(newAddress);
+    const section = changesSection('base.out', result);
+    expect(section).toMatch(/> \*\*1 change the deployed system would refuse\.\*\*/);
+    expect(section).toMatch(
+      /> - \*\*export-in-use\*\* in `Account\/Gateways-us-west-1`: Export migration-customer-gateway-bj-legacy .*\n> {3}- Instead: Two deploys\./,
+    );
+    expect(refusalLines(result)).toEqual([
+      expect.stringMatching(/^ {2}REFUSED \(export-in-use\): Export migration-customer-gateway-bj-legacy/),
+      expect.stringMatching(/^ {4}instead: Two deploys\./),
+    ]);
+  });
+
+  test('a replaced resource whose export nobody imports is not refused', () => {
+    // GIVEN a VPN that names its gateway by ID, not through the export
+    const literal = { [DATA_TEMPLATE]: setProperty('LegacyVpn', 'CustomerGatewayId', 'cgw-0123') };
+    const comparison = compareEdited(literal, newAddress);
+    expect(change(comparison, 'LegacyGateway')?.kind).toBe('replaced');
+    expect(comparison.refusals).toEqual([]);
+    expect(comparisonExitCode(comparison)).toBe(0);
+  });
+
+  test('an imported export whose resource only updates in place is not refused', () => {
+    const comparison = compareWith({
+      [GATEWAYS_TEMPLATE]: setProperty('LegacyGateway', 'Tags', [{ Key: 'a', Value: 'b' }]),
+    });
+    expect(change(comparison, 'LegacyGateway')?.kind).toBe('modified');
+    expect(comparison.refusals).toEqual([]);
+  });
+
+  test('fails if a replaced resource is read by another stack with Fn::GetStackOutput', () => {
+    // GIVEN the service reads the cluster's endpoint; the cluster's create-only DatabaseName changes
+    const read = {
+      [SERVICE_TEMPLATE]: setProperty('GeoWorld', 'ResourceRecords', [
+        { 'Fn::GetStackOutput': { StackName: 'migration-p1-commerce-data-us-west-1', OutputName: 'ClusterEndpoint' } },
+      ]),
+    };
+    const comparison = compareEdited(read, {
+      ...read,
+      [DATA_TEMPLATE]: setProperty(CLUSTER, 'DatabaseName', 'orders'),
+    });
+    expect(change(comparison, 'GeoWorld')?.reasons).toContain(
+      `ResourceRecords.0 refers to Phase1/Data-us-west-1/${CLUSTER} (output ClusterEndpoint), which is replaced: its value changes`,
+    );
+    expect(comparison.refusals).toEqual([
+      expect.objectContaining({
+        stack: 'Phase1/Data-us-west-1',
+        resource: CLUSTER_PATH,
+        rule: 'output-in-use',
+        message: expect.stringContaining('Phase1/Service-us-west-1 reads it with Fn::GetStackOutput'),
+      }),
+    ]);
+  });
+});
+
+describe('references to replaced resources, and the network under a store', () => {
+  test('a mutable property that refers to a replaced resource is modified, showing the reference; no data at risk', () => {
+    // GIVEN the load balancer's create-only Scheme changes; records and a health check read its DNS name
+    const comparison = compareWith({
+      [SERVICE_TEMPLATE]: setProperty('ShopLoadBalancer3CF63A3D', 'Scheme', 'internal'),
+    });
+    expect(change(comparison, 'ShopLoadBalancer3CF63A3D')?.kind).toBe('replaced');
+    expect(change(comparison, 'LayerUS')).toMatchObject({
+      kind: 'modified',
+      reasons: ['ResourceRecords.0 refers to ShopLoadBalancer3CF63A3D, which is replaced: its value changes'],
+      changedProperties: ['ResourceRecords.0'],
+    });
+    expect(change(comparison, 'ShopRoutingHealthF60A4E2E')?.kind).toBe('modified');
+    expect(comparison.dataAtRisk).toEqual([]);
+    expect(comparisonExitCode(comparison)).toBe(0);
+  });
+
+  test('fails (exit 2) if the VPC under the database is replaced: the subnet group and the cluster are data at risk', () => {
+    // GIVEN a new CIDR for the VPC: create-only, so the VPC, its subnets and its security group are replaced
+    const comparison = compareEdited(
+      { [DATA_TEMPLATE]: withNetwork },
+      { [DATA_TEMPLATE]: setProperty('Vpc', 'CidrBlock', '10.11.0.0/16') },
+    );
+    // THEN
+    expect(change(comparison, 'SubnetA')?.kind).toBe('replaced');
+    expect(change(comparison, 'SubnetGroup')).toMatchObject({
+      kind: 'modified',
+      reasons: expect.arrayContaining(['SubnetIds.0 refers to SubnetA, which is replaced: its value changes']),
+    });
+    expect(change(comparison, CLUSTER)?.kind).toBe('modified');
+    expect(comparison.networkAtRisk).toEqual([
+      expect.stringMatching(
+        /^Phase1\/Data-us-west-1\/ShopDatabase\/Subnets\/Default \(AWS::RDS::DBSubnetGroup\) modified, on a network that is replaced: SubnetIds\.0 refers to SubnetA, which is replaced\. RDS does not move/,
+      ),
+      expect.stringMatching(
+        new RegExp(
+          `^${CLUSTER_PATH} \\(AWS::RDS::DBCluster\\) modified, on a network that is replaced: DBSubnetGroupName refers to SubnetGroup, whose SubnetIds\\.0 refers to SubnetA, which is replaced`,
+        ),
+      ),
+    ]);
+    expect(comparison.dataAtRisk).toEqual(expect.arrayContaining(comparison.networkAtRisk));
+    expect(comparisonExitCode(comparison)).toBe(2);
+  });
+
+  test('fails if a subnet group in another stack reads replaced subnets through an export', () => {
+    // GIVEN the data stack exports its subnets; a DMS subnet group of the service stack imports them
+    const shared = {
+      [DATA_TEMPLATE]: all(withNetwork, (json: Json) => {
+        json.Outputs.Subnets = {
+          Value: { 'Fn::Join': [',', [{ Ref: 'SubnetA' }, { Ref: 'SubnetB' }]] },
+          Export: { Name: 'p1-subnets' },
+        };
+      }),
+      [SERVICE_TEMPLATE]: (json: Json) => {
+        json.Resources.TransferSubnets = {
+          Type: 'AWS::DMS::ReplicationSubnetGroup',
+          Properties: {
+            ReplicationSubnetGroupDescription: 'transfer',
+            SubnetIds: { 'Fn::Split': [',', { 'Fn::ImportValue': 'p1-subnets' }] },
+          },
+        };
+      },
+    };
+    const comparison = compareEdited(shared, {
+      ...shared,
+      [DATA_TEMPLATE]: all(shared[DATA_TEMPLATE], setProperty('Vpc', 'CidrBlock', '10.11.0.0/16')),
+    });
+    expect(comparison.networkAtRisk).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^Phase1\/Service-us-west-1\/TransferSubnets \(AWS::DMS::ReplicationSubnetGroup\) modified, on a network that is replaced: SubnetIds refers to Phase1\/Data-us-west-1\/SubnetA \(import p1-subnets\), which is replaced/,
+        ),
+      ]),
+    );
+    expect(comparison.refusals.map((r) => r.rule)).toEqual(['export-in-use']);
+  });
+
+  test('a security group replaced in the same VPC modifies the cluster in place: no data at risk', () => {
+    const comparison = compareEdited(
+      { [DATA_TEMPLATE]: withNetwork },
+      { [DATA_TEMPLATE]: setProperty(SG, 'GroupDescription', 'Shop database') },
+    );
+    expect(change(comparison, CLUSTER)).toMatchObject({
+      kind: 'modified',
+      reasons: [`VpcSecurityGroupIds.0 refers to ${SG}, which is replaced: its value changes`],
+    });
+    expect(comparison.dataAtRisk).toEqual([]);
+    expect(comparisonExitCode(comparison)).toBe(0);
+  });
+
+  test('with stages, the stacks of other stages are neither compared nor reported removed', () => {
+    const phase1Only = smallWith({
+      'manifest.json': (json) => {
+        delete json.artifacts['assembly-Account'];
+      },
+    });
+    expect(compareAssemblies(small(), phase1Only, schemas).stacks.map((s) => s.kind)).toEqual(['removed']);
+    expect(compareAssemblies(small(), phase1Only, schemas, { stages: stagesOf(phase1Only) }).stacks).toEqual([]);
   });
 });
 
