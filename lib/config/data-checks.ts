@@ -249,8 +249,8 @@ function checkCutover(plan: MigrationPlan, file: string, phase: PhaseConfig, ser
 }
 
 /**
- * A market declared out of the rest of the world keeps what "*" gave it: its users stay at every
- * site that served "*" for them (a market moves in a new phase, never between two locations of one),
+ * A market declared out of the rest of the world keeps what "*" gave it: its users stay at the
+ * sites that served "*" for them (a market moves in a new phase, never between two locations of one),
  * and its rows there are its own now, at the state of that site's "*" copy, in a location it
  * allows, or listed for removal.
  */
@@ -260,7 +260,13 @@ function checkFormerlyRestOfWorld(
   phases: readonly ParsedPhase[],
   report: Report,
 ): void {
-  const restOfWorldSites = plan.sites().filter((s) => s.site.markets.includes(REST_OF_WORLD));
+  // The sites that served "*" before any other did, one per service (its routing owner, which never
+  // moves): where a country of "*" had its users and rows. A "*" site added later never held the rows
+  // of a market declared before it; which one a deployed plan had is the transition gate's to check.
+  const owners = plan.platform.services.map((s) => plan.routingOwner(s.name));
+  const restOfWorldSites = plan
+    .sites()
+    .filter((s) => owners.some((o) => o?.phase === s.phase.phase && o.locationId === s.location.id));
   const fileOf = (phase: number) => phases.find((p) => p.config.phase === phase)?.file ?? '?';
   plan.platform.markets.forEach((market, m) => {
     if (!market.formerlyRestOfWorld) {

@@ -138,7 +138,7 @@ export const MarketSchema = z.strictObject({
     .boolean()
     .default(false)
     .describe(
-      'Whether this market was part of the rest of the world ("*") before it was declared. Its users were then served, and its rows copied, as rest-of-world rows at every site serving "*": they stay there (each such site names it, at the state of its "*" copy), and each of those locations must be one it allows, or be listed in removeRowsFrom. **CAUTION**: a market declared without it, while a site serves "*", is refused by the transition gate. Default: false (declared from the start).',
+      'Whether this market was part of the rest of the world ("*") before it was declared. Its users were then served, and its rows copied, as rest-of-world rows at the first site serving "*" for each service: they stay there (each such site names it, at the state of its "*" copy), and each of those locations must be one it allows, or be listed in removeRowsFrom. **CAUTION**: a market declared without it, while a site serves "*", is refused by the transition gate. Default: false (declared from the start).',
     ),
   removeRowsFrom: z
     .array(id('location id'))

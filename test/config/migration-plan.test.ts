@@ -194,7 +194,10 @@ describe('MigrationPlan.routes', () => {
   test('several sites may serve the rest of the world in one phase: latency picks the nearest', () => {
     // GIVEN Singapore also serves "*" in phase 1
     const both = planWith({
-      'phases/phase-1.yaml': (t) => t.replace('markets: [SG, HK,', 'markets: ["*", SG, HK,'),
+      'phases/phase-1.yaml': (t) =>
+        t
+          .replace('markets: [SG, HK,', 'markets: ["*", SG, HK,')
+          .replace('shop: { SG: ready,', 'shop: { "*": ready, SG: ready,'),
     });
     // THEN both answer the rest of the world, and the owner is still California
     expect(both.restOfWorld('shop').map((t) => t.setIdentifier)).toEqual(['p1-us-west-1', 'p1-ap-southeast-1']);
