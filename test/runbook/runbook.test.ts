@@ -248,6 +248,47 @@ describe('runbook: a step skipped or merged is refused, naming it', () => {
       'GT served from Mexico Central: replication-reloaded GT shop',
     ],
     [
+      "Hong Kong's rows ready and its users moved in one deploy (add a location)",
+      [
+        {
+          name: 'phase 5 in ap-east-1',
+          edits: [
+            add('platform', ['locations'], { id: 'ap-east-1', kind: 'aws', region: 'ap-east-1' }),
+            add('platform', ['markets', 2, 'allowedLocations'], 'ap-east-1'),
+            newFile(
+              'phase-5',
+              'phase: 5\nname: Hong Kong\nworkload: hongkong\nservices: [shop]\ncutoverPercent: 0\nlocations:\n  - location: ap-east-1\n    vpcCidr: 10.100.0.0/16\n    markets: [HK]\n',
+            ),
+          ],
+        },
+        {
+          name: 'ready and 10 %',
+          edits: [
+            set('phase-5', ['locations', 0, 'data'], { shop: { HK: 'ready' } }),
+            set('phase-5', ['cutoverPercent'], 10),
+          ],
+        },
+      ],
+      'ready and 10 %: users-before-rows HK shop',
+    ],
+    [
+      'a copy finished before its service takes all of the traffic (finish a copy)',
+      [
+        {
+          name: 'finished at 50 %',
+          edits: ['US', 'MX', 'TH', 'TR', '*'].map((m) =>
+            set('phase-2', ['locations', 0, 'data', 'accounts', m], 'finished'),
+          ),
+        },
+      ],
+      'plan error: phases/phase-2.yaml: locations[0].data.accounts: finished makes "us-west-2" the system',
+    ],
+    [
+      'provider hosts registered with the task counts left above them',
+      [{ name: 'one host', edits: [set('phase-3', ['locations', 1, 'hostsRegistered'], 1)] }],
+      'plan error: phases/phase-3.yaml: locations[1].minTasks: minTasks 2 is above the 1 registered host(s',
+    ],
+    [
       'a finished copy rolled back',
       [
         {
@@ -276,9 +317,9 @@ describe('runbook: a step skipped or merged is refused, naming it', () => {
       found = refusalsOf(walk(steps));
     } catch (error) {
       if (!(error instanceof PlanError)) throw error;
-      found = error.issues.map((i) => `plan error: ${i.file}: ${formatPath(i.path)}: ${i.message.slice(0, 45)}`);
+      found = error.issues.map((i) => `plan error: ${i.file}: ${formatPath(i.path)}: ${i.message}`);
     }
     // THEN the step is refused, naming the market and service
-    expect(found).toContain(refused);
+    expect(found).toEqual(expect.arrayContaining([expect.stringContaining(refused)]));
   });
 });
