@@ -184,7 +184,7 @@ function usersBeforeRows(after: MigrationPlan, move: MarketMove): TransitionRefu
       service: move.service,
       stack: routingStack(after, s.target),
       message: `${move.market}'s ${move.service} users would go to ${s.target} (${s.percent} %), where its rows are ${move.rowsBefore[s.target] ?? 'absent'} in the deployed plan`,
-      step: `rows first, users in a later deploy: deploy with ${move.market}: ${move.rowsBefore[s.target] === undefined ? 'copying' : 'ready'} there and the cutover unchanged, then raise the cutover (docs: runbook, "No users before their rows")`,
+      step: `rows first, users in a later deploy: deploy with ${move.market}: ${move.rowsBefore[s.target] === undefined ? 'copying' : 'ready'} there and the cutover unchanged, then raise the cutover (docs/runbook.md, "The states of a copy")`,
     }));
 }
 
@@ -221,7 +221,7 @@ function movedInsidePhase(before: MigrationPlan, after: MigrationPlan): Transiti
           market,
           stack: `Phase${phase.phase}/${stackId(after.location(from).kind === 'aws' ? 'data' : 'site', from)}`,
           message: `phase ${phase.phase} serves ${market} from ${from}${asRest} in the deployed plan, and ${to ? `from ${to}` : `no longer (its users go back down the layers, their writes at ${from} stranded)`} in this one`,
-          step: `keep ${market} at ${from} in phase ${phase.phase}${asRest ? ` (name it there beside "*", formerlyRestOfWorld: true)` : ''}, and move it in a new phase, from where its rows are (docs: runbook, "Add a market")`,
+          step: `keep ${market} at ${from} in phase ${phase.phase}${asRest ? ` (name it there beside "*", formerlyRestOfWorld: true)` : ''}, and move it in a new phase, from where its rows are (docs/runbook.md, "Add a market")`,
         },
       ];
     });
@@ -238,7 +238,7 @@ function undeclaredRestOfWorld(before: MigrationPlan, after: MigrationPlan): Tra
       market: m.code,
       stack: 'phases/platform.yaml',
       message: `${m.code} is declared now; in the deployed plan it was part of "*", whose sites hold its users and rows`,
-      step: `set formerlyRestOfWorld: true on ${m.code} and name it at the sites serving "*" (docs: runbook, "Name a market out of *")`,
+      step: `set formerlyRestOfWorld: true on ${m.code} and name it at the sites serving "*" (docs/runbook.md, "Name a market out of *")`,
     }));
 }
 
@@ -348,8 +348,8 @@ function replicationRefusals(
           stack: c.stack,
           message: `replaces the started ${c.service} replication from ${c.source} into ${at(c.phase, c.location)} (${c.marketsBefore.join(', ')} -> ${c.marketsAfter.join(', ')}): the new one loads ${c.marketsBefore.join(', ')} again into tables that hold them, and a full load that does not truncate fails on their keys`,
           step: unused
-            ? `while every market there is still copying: add ${c.service} to truncateBeforeLoad of ${c.location} in phase ${c.phase}, stop the old replication before the deploy, start the new one after it (docs: runbook, "Change a replication")`
-            : `serve ${added.length ? added.join(', ') : 'the change'} from a new phase's location, which gets a replication of its own; the rows of ${c.marketsBefore.join(', ')} here are in use (docs: runbook, "Add a market")`,
+            ? `while every market there is still copying: add ${c.service} to truncateBeforeLoad of ${c.location} in phase ${c.phase}, stop the old replication before the deploy, start the new one after it (docs/runbook.md, "Change a replication")`
+            : `serve ${added.length ? added.join(', ') : 'the change'} from a new phase's location, which gets a replication of its own; the rows of ${c.marketsBefore.join(', ')} here are in use (docs/runbook.md, "Add a market")`,
         },
       ];
     }
@@ -361,7 +361,7 @@ function replicationRefusals(
           market: c.marketsBefore[0],
           stack: c.stack,
           message: `removes the ${c.service} replication from ${c.source} into ${at(c.phase, c.location)} while the rows of ${c.marketsBefore.join(', ')} there are not all finished`,
-          step: 'a replication ends when every market of it is finished there (write freeze, final sync, validation; docs: runbook, "Finish a copy")',
+          step: 'a replication ends when every market of it is finished there (write freeze, final sync, validation; docs/runbook.md, "Finish a copy")',
         },
       ];
     }
