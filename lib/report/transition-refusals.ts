@@ -52,7 +52,7 @@ export function replicationRefusals(pairs: readonly StackPair[]): TransitionRefu
           rule: 'dms-replication-modified' as const,
           message: `DMS replication ${name} in ${pair.after.stackName} is modified in place (${[...new Set(c.changedProperties)].join(', ')}): CloudFormation sends ModifyReplicationConfig, which DMS refuses once the replication has been started, even when stopped (${MODIFY_REPLICATION_CONFIG}; aws/aws-cdk#28862)`,
           procedure:
-            'A change of a replication is a new replication: new logical ID and identifier (the app ends both in a digest of the replication\'s tables, markets and settings; README "Changing a replication"). Stop the old one before the deploy (`aws dms stop-replication --replication-config-arn ...`), which then creates the new one and deletes the old; start the new one after it.',
+            'A change of a replication is a new replication: new logical ID and identifier (the app ends both in a digest of the replication\'s tables, markets and settings; docs/runbook.md, "Change a replication"). Stop the old one before the deploy (`aws dms stop-replication --replication-config-arn ...`), which then creates the new one and deletes the old; start the new one after it.',
         };
       }),
   );
