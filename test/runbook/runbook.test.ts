@@ -15,22 +15,29 @@ const rowsAt = (file: string, location: number, market: string, state: string, s
   services.map((s) => set(file, ['locations', location, 'data', s, market], state));
 
 // Add a market (Vietnam, served from Singapore). First out of "*", where it is today.
-const nameVietnamOutOfRestOfWorld: Step = {
-  name: 'name VN out of "*"',
+/**
+ * Name a market out of "*": declared, allowing its home region and where "*" kept its rows, and
+ * named at the sites that served "*" (phase 1's us-west-1, phase 2's us-west-2) at the state of
+ * their "*" copy.
+ */
+const nameOutOfRestOfWorld = (code: string, name: string, home: string): Step => ({
+  name: `name ${code} out of "*"`,
   edits: [
     add('platform', ['markets'], {
-      code: 'VN',
-      name: 'Vietnam',
-      allowedLocations: ['ap-southeast-1', 'us-west-1', 'us-west-2', 'bj-legacy'],
-      canaryRegion: 'ap-southeast-1',
+      code,
+      name,
+      allowedLocations: [home, 'us-west-1', 'us-west-2', 'bj-legacy'],
+      canaryRegion: home,
       formerlyRestOfWorld: true,
     }),
-    add('phase-1', ['locations', 0, 'markets'], 'VN'),
-    ...rowsAt('phase-1', 0, 'VN', 'ready', ['shop']),
-    add('phase-2', ['locations', 0, 'markets'], 'VN'),
-    ...rowsAt('phase-2', 0, 'VN', 'ready', SERVICES_2),
+    add('phase-1', ['locations', 0, 'markets'], code),
+    ...rowsAt('phase-1', 0, code, 'ready', ['shop']),
+    add('phase-2', ['locations', 0, 'markets'], code),
+    ...rowsAt('phase-2', 0, code, 'ready', SERVICES_2),
   ],
-};
+});
+
+const nameVietnamOutOfRestOfWorld = nameOutOfRestOfWorld('VN', 'Vietnam', 'ap-southeast-1');
 const vietnamPhase = (data: string) => `phase: 5
 name: Vietnam
 workload: vietnam
@@ -65,22 +72,7 @@ const indiaShopAt = (percent: number): Step => ({
 });
 
 // Change a replication while its site copies: a market added to phase 4's Mexico Central.
-const nameGuatemalaOutOfRestOfWorld: Step = {
-  name: 'name GT out of "*"',
-  edits: [
-    add('platform', ['markets'], {
-      code: 'GT',
-      name: 'Guatemala',
-      allowedLocations: ['mx-central-1', 'us-west-1', 'us-west-2', 'bj-legacy'],
-      canaryRegion: 'mx-central-1',
-      formerlyRestOfWorld: true,
-    }),
-    add('phase-1', ['locations', 0, 'markets'], 'GT'),
-    ...rowsAt('phase-1', 0, 'GT', 'ready', ['shop']),
-    add('phase-2', ['locations', 0, 'markets'], 'GT'),
-    ...rowsAt('phase-2', 0, 'GT', 'ready', SERVICES_2),
-  ],
-};
+const nameGuatemalaOutOfRestOfWorld = nameOutOfRestOfWorld('GT', 'Guatemala', 'mx-central-1');
 const serveGuatemalaFromMexico = (truncate: boolean): Step => ({
   name: `GT served from Mexico Central${truncate ? ', its tables truncated before the new load' : ''}`,
   edits: [
@@ -88,6 +80,19 @@ const serveGuatemalaFromMexico = (truncate: boolean): Step => ({
     ...(truncate ? [set('phase-4', ['locations', 0, 'truncateBeforeLoad'], ALL)] : []),
   ],
 });
+
+// Add a location: Hong Kong's own region, in a phase of its own.
+const hongKongRegion: Step = {
+  name: 'phase 5 in ap-east-1, copying',
+  edits: [
+    add('platform', ['locations'], { id: 'ap-east-1', kind: 'aws', region: 'ap-east-1' }),
+    add('platform', ['markets', 2, 'allowedLocations'], 'ap-east-1'),
+    newFile(
+      'phase-5',
+      'phase: 5\nname: Hong Kong\nworkload: hongkong\nservices: [shop]\ncutoverPercent: 0\nlocations:\n  - location: ap-east-1\n    vpcCidr: 10.100.0.0/16\n    markets: [HK]\n',
+    ),
+  ],
+};
 
 describe('runbook: every recipe, step by step, passes the transition gate', () => {
   test.each<[string, Step[]]>([
@@ -103,17 +108,7 @@ describe('runbook: every recipe, step by step, passes the transition gate', () =
     [
       "add a location (Hong Kong's own region)",
       [
-        {
-          name: 'phase 5 in ap-east-1, copying',
-          edits: [
-            add('platform', ['locations'], { id: 'ap-east-1', kind: 'aws', region: 'ap-east-1' }),
-            add('platform', ['markets', 2, 'allowedLocations'], 'ap-east-1'),
-            newFile(
-              'phase-5',
-              'phase: 5\nname: Hong Kong\nworkload: hongkong\nservices: [shop]\ncutoverPercent: 0\nlocations:\n  - location: ap-east-1\n    vpcCidr: 10.100.0.0/16\n    markets: [HK]\n',
-            ),
-          ],
-        },
+        hongKongRegion,
         { name: "HK's rows ready", edits: [set('phase-5', ['locations', 0, 'data'], { shop: { HK: 'ready' } })] },
         { name: 'HK at 10 %', edits: [set('phase-5', ['cutoverPercent'], 10)] },
       ],
@@ -250,17 +245,7 @@ describe('runbook: a step skipped or merged is refused, naming it', () => {
     [
       "Hong Kong's rows ready and its users moved in one deploy (add a location)",
       [
-        {
-          name: 'phase 5 in ap-east-1',
-          edits: [
-            add('platform', ['locations'], { id: 'ap-east-1', kind: 'aws', region: 'ap-east-1' }),
-            add('platform', ['markets', 2, 'allowedLocations'], 'ap-east-1'),
-            newFile(
-              'phase-5',
-              'phase: 5\nname: Hong Kong\nworkload: hongkong\nservices: [shop]\ncutoverPercent: 0\nlocations:\n  - location: ap-east-1\n    vpcCidr: 10.100.0.0/16\n    markets: [HK]\n',
-            ),
-          ],
-        },
+        hongKongRegion,
         {
           name: 'ready and 10 %',
           edits: [
